@@ -1,0 +1,224 @@
+package cpu
+
+import (
+	"math/bits"
+	"runtime"
+	"sync"
+)
+
+// PairCounts holds, for one pair of labeling functions (i, j) with i < j,
+// the number of rows on which both voted, split by the two votes.
+type PairCounts struct {
+	PP int64 // rows with λi = +1, λj = +1
+	PN int64 // rows with λi = +1, λj = -1
+	NP int64 // rows with λi = -1, λj = +1
+	NN int64 // rows with λi = -1, λj = -1
+}
+
+// Add adds o to c.
+func (c *PairCounts) Add(o PairCounts) {
+	c.PP += o.PP
+	c.PN += o.PN
+	c.NP += o.NP
+	c.NN += o.NN
+}
+
+// Sub subtracts o from c.
+func (c *PairCounts) Sub(o PairCounts) {
+	c.PP -= o.PP
+	c.PN -= o.PN
+	c.NP -= o.NP
+	c.NN -= o.NN
+}
+
+// PairIndex returns the position of the pair (i, j), i < j < m, in the
+// upper-triangular, row-major layout used for pair counts.
+func PairIndex(i, j, m int) int {
+	return i*m - i*(i+1)/2 + (j - i - 1)
+}
+
+// NumPairs returns the number of pairs i < j among m labeling functions.
+func NumPairs(m int) int { return m * (m - 1) / 2 }
+
+// Counts is the destination of a counting kernel: per-LF positive and
+// negative vote counts (length m) and pair counts (length NumPairs(m)).
+// Kernels add to it, so counts over several chunks accumulate.
+type Counts struct {
+	Pos, Neg []int64
+	Pairs    []PairCounts
+}
+
+// NewCounts returns zeroed counts for m labeling functions.
+func NewCounts(m int) Counts {
+	return Counts{Pos: make([]int64, m), Neg: make([]int64, m), Pairs: make([]PairCounts, NumPairs(m))}
+}
+
+// Add adds o to c; both must be for the same m.
+func (c Counts) Add(o Counts) {
+	for i := range c.Pos {
+		c.Pos[i] += o.Pos[i]
+		c.Neg[i] += o.Neg[i]
+	}
+	for k := range c.Pairs {
+		c.Pairs[k].Add(o.Pairs[k])
+	}
+}
+
+// CountReference adds the counts of the n x m vote matrix votes to dst, one
+// row and one pair at a time. It is the reference the fast path is tested
+// against.
+func CountReference(dst Counts, votes []int8, m int) {
+	n := len(votes) / m
+	for r := 0; r < n; r++ {
+		row := votes[r*m : (r+1)*m]
+		AddRow(dst, row, 1)
+	}
+}
+
+// AddRow adds sign (+1 or -1) times the counts of one row to dst. With
+// sign -1 it removes a row added before, which keeps a sliding window of
+// rows up to date in O(m^2) per row.
+func AddRow(dst Counts, row []int8, sign int64) {
+	m := len(row)
+	for i, vi := range row {
+		switch vi {
+		case 1:
+			dst.Pos[i] += sign
+		case -1:
+			dst.Neg[i] += sign
+		default:
+			continue
+		}
+		for j := i + 1; j < m; j++ {
+			vj := row[j]
+			if vj == 0 {
+				continue
+			}
+			p := &dst.Pairs[PairIndex(i, j, m)]
+			switch {
+			case vi > 0 && vj > 0:
+				p.PP += sign
+			case vi > 0:
+				p.PN += sign
+			case vj > 0:
+				p.NP += sign
+			default:
+				p.NN += sign
+			}
+		}
+	}
+}
+
+// blockRows is the number of rows packed at a time by the fast path: 64
+// words per LF and sign, small enough to stay in cache for m in the hundreds.
+const blockRows = 4096
+
+// Count adds the counts of the n x m vote matrix votes to dst. It packs each
+// block of rows into two bitsets per LF (positive, negative), so a pair's
+// four joint counts are four AND+popcount per 64 rows, and spreads row blocks
+// over GOMAXPROCS goroutines. The result equals CountReference exactly.
+func Count(dst Counts, votes []int8, m int) {
+	n := len(votes) / m
+	if n == 0 || m == 0 {
+		return
+	}
+	nblocks := (n + blockRows - 1) / blockRows
+	workers := min(runtime.GOMAXPROCS(0), nblocks)
+	if workers <= 1 {
+		countBlocks(dst, votes, m, 0, nblocks)
+		return
+	}
+	var wg sync.WaitGroup
+	partial := make([]Counts, workers)
+	per := (nblocks + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*per, min((w+1)*per, nblocks)
+		if lo >= hi {
+			continue
+		}
+		partial[w] = NewCounts(m)
+		wg.Add(1)
+		go func(c Counts, lo, hi int) {
+			defer wg.Done()
+			countBlocks(c, votes, m, lo, hi)
+		}(partial[w], lo, hi)
+	}
+	wg.Wait()
+	for _, c := range partial {
+		if c.Pos != nil {
+			dst.Add(c)
+		}
+	}
+}
+
+// countBlocks counts row blocks [lo, hi) into dst.
+func countBlocks(dst Counts, votes []int8, m, lo, hi int) {
+	const words = blockRows / 64
+	pos := make([]uint64, m*words)
+	neg := make([]uint64, m*words)
+	n := len(votes) / m
+	for b := lo; b < hi; b++ {
+		r0 := b * blockRows
+		r1 := min(r0+blockRows, n)
+		nw := PackBlock(pos, neg, votes[r0*m:r1*m], m, words)
+		for i := 0; i < m; i++ {
+			pi := pos[i*words : i*words+nw]
+			ni := neg[i*words : i*words+nw]
+			dst.Pos[i] += popcount(pi)
+			dst.Neg[i] += popcount(ni)
+			base := PairIndex(i, i+1, m)
+			for j := i + 1; j < m; j++ {
+				pj := pos[j*words : j*words+nw]
+				nj := neg[j*words : j*words+nw]
+				var pp, pn, np, nn int
+				for w := range pi {
+					a, c := pi[w], ni[w]
+					d, e := pj[w], nj[w]
+					pp += bits.OnesCount64(a & d)
+					pn += bits.OnesCount64(a & e)
+					np += bits.OnesCount64(c & d)
+					nn += bits.OnesCount64(c & e)
+				}
+				p := &dst.Pairs[base+j-i-1]
+				p.PP += int64(pp)
+				p.PN += int64(pn)
+				p.NP += int64(np)
+				p.NN += int64(nn)
+			}
+		}
+	}
+}
+
+// PackBlock packs the rows of block (row-major, m columns, at most
+// 64*words rows) into per-LF bitsets: bit r of pos[i*words:] is set when
+// row r votes +1 on LF i, and likewise neg for -1. It returns the number of
+// words used per LF.
+func PackBlock(pos, neg []uint64, block []int8, m, words int) int {
+	rows := len(block) / m
+	nw := (rows + 63) / 64
+	for i := 0; i < m; i++ {
+		clear(pos[i*words : i*words+nw])
+		clear(neg[i*words : i*words+nw])
+	}
+	for r := 0; r < rows; r++ {
+		w, bit := r>>6, uint(r&63)
+		row := block[r*m : (r+1)*m]
+		for i, v := range row {
+			u := uint64(uint8(v))
+			// +1 is 0x01 and -1 is 0xFF: bit 1 tells a negative vote.
+			isNeg := (u >> 1) & 1
+			isPos := u & 1 &^ isNeg
+			pos[i*words+w] |= isPos << bit
+			neg[i*words+w] |= isNeg << bit
+		}
+	}
+	return nw
+}
+
+func popcount(ws []uint64) int64 {
+	var s int
+	for _, w := range ws {
+		s += bits.OnesCount64(w)
+	}
+	return int64(s)
+}

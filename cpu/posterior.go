@@ -1,0 +1,173 @@
+package cpu
+
+import (
+	"math"
+	"runtime"
+	"sync"
+)
+
+// Factor is one term of the log-probability of the Y patterns given the
+// votes of a few labeling functions (a clique of the junction tree).
+// Table[idx*K+y] is the log-factor for Y pattern y when the clique's votes
+// have index idx = sum over l of (vote(LFs[l])+1) * 3^(len(LFs)-1-l).
+type Factor struct {
+	LFs   []int
+	Table []float64
+}
+
+// Posterior writes into out (n x K, row-major) the normalised probabilities
+// of the K Y patterns for each of the n rows of votes (n x m):
+// P(y | row) ∝ exp(base[y] + sum over factors of Table[idx*K+y]).
+// A row on which every pattern has probability zero gets the uniform
+// distribution (as FlyingSquid does). Work is split over GOMAXPROCS
+// goroutines; the single-LF, two-pattern case (the common model: one task,
+// independent LFs) runs through a per-LF log-odds table.
+func Posterior(out []float64, votes []int8, m int, base []float64, factors []Factor) {
+	k := len(base)
+	n := len(out) / k
+	workers := runtime.GOMAXPROCS(0)
+	if n < 8192 {
+		workers = 1
+	}
+	run := generalPosterior
+	if lo, ok := logOddsTable(m, base, factors); ok {
+		run = func(out []float64, votes []int8, m int, _ []float64, _ []Factor) {
+			logOddsPosterior(out, votes, m, lo)
+		}
+	}
+	if workers == 1 {
+		run(out, votes, m, base, factors)
+		return
+	}
+	var wg sync.WaitGroup
+	per := (n + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*per, min((w+1)*per, n)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			run(out[lo*k:hi*k], votes[lo*m:hi*m], m, base, factors)
+		}(lo, hi)
+	}
+	wg.Wait()
+}
+
+// logOddsTable returns the per-LF log-odds table (3 entries per LF, then the
+// base log-odds at index 3m) when every factor covers one LF, there are two
+// patterns and all entries are finite.
+func logOddsTable(m int, base []float64, factors []Factor) ([]float64, bool) {
+	if len(base) != 2 {
+		return nil, false
+	}
+	t := make([]float64, 3*m+1)
+	t[3*m] = base[1] - base[0]
+	for _, f := range factors {
+		if len(f.LFs) != 1 {
+			return nil, false
+		}
+		i := f.LFs[0]
+		for v := 0; v < 3; v++ {
+			d := f.Table[2*v+1] - f.Table[2*v]
+			if math.IsInf(f.Table[2*v], 0) || math.IsInf(f.Table[2*v+1], 0) || math.IsNaN(d) {
+				return nil, false
+			}
+			t[3*i+v] += d
+		}
+	}
+	if math.IsInf(t[3*m], 0) || math.IsNaN(t[3*m]) {
+		return nil, false
+	}
+	return t, true
+}
+
+func logOddsPosterior(out []float64, votes []int8, m int, t []float64) {
+	n := len(out) / 2
+	b := t[3*m]
+	for r := 0; r < n; r++ {
+		s := b
+		row := votes[r*m : (r+1)*m]
+		for i, v := range row {
+			s += t[3*i+int(v)+1]
+		}
+		p := 1 / (1 + math.Exp(-s))
+		out[2*r] = 1 - p
+		out[2*r+1] = p
+	}
+}
+
+func generalPosterior(out []float64, votes []int8, m int, base []float64, factors []Factor) {
+	k := len(base)
+	n := len(out) / k
+	for r := 0; r < n; r++ {
+		row := votes[r*m : (r+1)*m]
+		s := out[r*k : (r+1)*k]
+		copy(s, base)
+		for _, f := range factors {
+			idx := 0
+			for _, l := range f.LFs {
+				idx = idx*3 + int(row[l]) + 1
+			}
+			t := f.Table[idx*k : (idx+1)*k]
+			for y := range s {
+				s[y] += t[y]
+			}
+		}
+		normaliseLog(s)
+	}
+}
+
+// normaliseLog turns log-scores into probabilities in place.
+func normaliseLog(s []float64) {
+	mx := math.Inf(-1)
+	for _, x := range s {
+		mx = max(mx, x)
+	}
+	if math.IsInf(mx, -1) || math.IsNaN(mx) {
+		for y := range s {
+			s[y] = 1 / float64(len(s))
+		}
+		return
+	}
+	var z float64
+	for y, x := range s {
+		s[y] = math.Exp(x - mx)
+		z += s[y]
+	}
+	for y := range s {
+		s[y] /= z
+	}
+}
+
+// PosteriorReference computes what Posterior does the plain way, as
+// FlyingSquid does: multiply the factors' probabilities for each row and
+// each pattern, then normalise (uniform when the sum is zero).
+func PosteriorReference(out []float64, votes []int8, m int, base []float64, factors []Factor) {
+	k := len(base)
+	n := len(out) / k
+	for r := 0; r < n; r++ {
+		row := votes[r*m : (r+1)*m]
+		var z float64
+		for y := 0; y < k; y++ {
+			p := math.Exp(base[y])
+			for _, f := range factors {
+				idx := 0
+				for _, l := range f.LFs {
+					idx = idx*3 + int(row[l]) + 1
+				}
+				p *= math.Exp(f.Table[idx*k+y])
+			}
+			out[r*k+y] = p
+			z += p
+		}
+		for y := 0; y < k; y++ {
+			if z == 0 {
+				out[r*k+y] = 1 / float64(k)
+			} else {
+				out[r*k+y] /= z
+			}
+		}
+	}
+}

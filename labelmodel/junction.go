@@ -1,0 +1,228 @@
+package labelmodel
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
+)
+
+// junctionTree is the junction tree of the triangulated Markov network:
+// its maximal cliques and, for each distinct separator, how many tree edges
+// carry it.
+type junctionTree struct {
+	cliques    [][]int // node sets, each sorted
+	separators [][]int // distinct separators, each sorted
+	degree     []int   // degree[k] = number of tree edges whose separator is separators[k]
+}
+
+// triangulate returns the adjacency of a chordal supergraph of g, adding
+// fill-in edges by greedy minimum-fill elimination (no edge is added when g
+// is already chordal).
+func triangulate(g *graph) []map[int]bool {
+	n := len(g.adj)
+	out := make([]map[int]bool, n)
+	work := make([]map[int]bool, n)
+	for i := range g.adj {
+		out[i] = map[int]bool{}
+		work[i] = map[int]bool{}
+		for j := range g.adj[i] {
+			out[i][j] = true
+			work[i][j] = true
+		}
+	}
+	done := make([]bool, n)
+	for step := 0; step < n; step++ {
+		best, bestFill := -1, 0
+		for u := 0; u < n; u++ {
+			if done[u] {
+				continue
+			}
+			fill := 0
+			nb := sortedKeys(work[u])
+			for a := 0; a < len(nb); a++ {
+				for b := a + 1; b < len(nb); b++ {
+					if !work[nb[a]][nb[b]] {
+						fill++
+					}
+				}
+			}
+			if best < 0 || fill < bestFill {
+				best, bestFill = u, fill
+			}
+		}
+		nb := sortedKeys(work[best])
+		for a := 0; a < len(nb); a++ {
+			for b := a + 1; b < len(nb); b++ {
+				x, y := nb[a], nb[b]
+				work[x][y], work[y][x] = true, true
+				out[x][y], out[y][x] = true, true
+			}
+		}
+		for _, x := range nb {
+			delete(work[x], best)
+		}
+		done[best] = true
+	}
+	return out
+}
+
+func sortedKeys(s map[int]bool) []int {
+	k := make([]int, 0, len(s))
+	for x := range s {
+		k = append(k, x)
+	}
+	sort.Ints(k)
+	return k
+}
+
+// buildJunctionTree triangulates g, finds its maximal cliques (gonum's
+// Bron-Kerbosch) and joins them by a maximum-weight spanning tree on
+// separator size, which is a junction tree for a chordal graph.
+func buildJunctionTree(g *graph) *junctionTree {
+	adj := triangulate(g)
+	ug := simple.NewUndirectedGraph()
+	for i := range adj {
+		ug.AddNode(simple.Node(int64(i)))
+	}
+	for i := range adj {
+		for j := range adj[i] {
+			if i < j {
+				ug.SetEdge(simple.Edge{F: simple.Node(int64(i)), T: simple.Node(int64(j))})
+			}
+		}
+	}
+	var cliques [][]int
+	for _, c := range topo.BronKerbosch(ug) {
+		nodes := make([]int, len(c))
+		for k, nd := range c {
+			nodes[k] = int(nd.ID())
+		}
+		sort.Ints(nodes)
+		cliques = append(cliques, nodes)
+	}
+	sort.Slice(cliques, func(a, b int) bool { return lessInts(cliques[a], cliques[b]) })
+
+	type edge struct{ a, b, w int }
+	var edges []edge
+	for a := range cliques {
+		for b := a + 1; b < len(cliques); b++ {
+			if w := len(intersect(cliques[a], cliques[b])); w > 0 {
+				edges = append(edges, edge{a, b, w})
+			}
+		}
+	}
+	sort.SliceStable(edges, func(x, y int) bool { return edges[x].w > edges[y].w })
+	parent := make([]int, len(cliques))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	jt := &junctionTree{cliques: cliques}
+	index := map[string]int{}
+	for _, e := range edges {
+		ra, rb := find(e.a), find(e.b)
+		if ra == rb {
+			continue
+		}
+		parent[ra] = rb
+		sep := intersect(cliques[e.a], cliques[e.b])
+		key := fmt.Sprint(sep)
+		k, ok := index[key]
+		if !ok {
+			k = len(jt.separators)
+			index[key] = k
+			jt.separators = append(jt.separators, sep)
+			jt.degree = append(jt.degree, 0)
+		}
+		jt.degree[k]++
+	}
+	return jt
+}
+
+func intersect(a, b []int) []int {
+	var out []int
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+func lessInts(a, b []int) bool {
+	for k := 0; k < len(a) && k < len(b); k++ {
+		if a[k] != b[k] {
+			return a[k] < b[k]
+		}
+	}
+	return len(a) < len(b)
+}
+
+// split returns the LFs and the tasks (as task indices) of a node set.
+func (g *graph) split(nodes []int) (lfs, tasks []int) {
+	for _, x := range nodes {
+		if g.isY(x) {
+			tasks = append(tasks, x-g.m)
+		} else {
+			lfs = append(lfs, x)
+		}
+	}
+	return lfs, tasks
+}
+
+func (g *graph) describe(nodes []int) string {
+	names := make([]string, len(nodes))
+	for k, x := range nodes {
+		names[k] = g.name(x)
+	}
+	return "{" + strings.Join(names, ", ") + "}"
+}
+
+// checkSolvable rejects graphs the triplet method cannot fit: a clique or
+// separator with an LF and two or more tasks, or an LF marginal for which
+// no two other LFs are separated from it and from each other by its task.
+func checkSolvable(g *graph, jt *junctionTree, sep *separation, order []int) error {
+	all := append(append([][]int{}, jt.cliques...), jt.separators...)
+	for _, c := range all {
+		lfs, tasks := g.split(c)
+		if len(tasks) > 1 && len(lfs) > 0 {
+			return fmt.Errorf("labelmodel: clique %s holds an LF and %d tasks; the triplet method can only estimate marginals with one task (remove an LF-task or task-task edge)", g.describe(c), len(tasks))
+		}
+	}
+	for _, c := range all {
+		lfs, tasks := g.split(c)
+		if len(tasks) != 1 || len(lfs) == 0 {
+			continue
+		}
+		if !hasTriplet(g, sep, lfs, tasks[0], order) {
+			return fmt.Errorf("labelmodel: no separated triplet for marginal %s: need two other LFs that Y_%d separates from %s and from each other", g.describe(c), tasks[0], g.describe(lfs))
+		}
+	}
+	return nil
+}
+
+func hasTriplet(g *graph, sep *separation, lfs []int, t int, order []int) bool {
+	for _, a := range order {
+		if g.isY(a) || !sep.separated(lfs, []int{a}, t) {
+			continue
+		}
+		for _, b := range order {
+			if !g.isY(b) && sep.separated(lfs, []int{b}, t) && sep.separated([]int{a}, []int{b}, t) {
+				return true
+			}
+		}
+	}
+	return false
+}

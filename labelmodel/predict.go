@@ -1,0 +1,238 @@
+package labelmodel
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/squid-ws/squid/cpu"
+)
+
+// ErrNotFitted is returned by methods that need a fitted model.
+var ErrNotFitted = errors.New("labelmodel: the model is not fitted")
+
+// buildInference turns the fitted marginals into log tables:
+// log P(y | votes) = base[y] + sum over LF cliques of log μ_c(votes_c, y_t)
+// + const, where base holds the task-only cliques and the separators
+// (divided d-1 times as FlyingSquid does, d times with ExactSeparators).
+func (m *Model) buildInference(f *fitted) {
+	k := m.Classes()
+	ys := m.YPatterns()
+	f.base = make([]float64, k)
+	f.factors = nil
+	logOf := func(p float64) float64 { return math.Log(p) }
+	addTaskTerm := func(tasks []int, power float64) {
+		for y := range f.base {
+			vals := make([]int, len(tasks))
+			for j, t := range tasks {
+				vals[j] = int(ys[y][t])
+			}
+			p := m.taskMarginal(f.cb, tasks, vals)
+			switch {
+			case power == 0:
+			case p == 0 && power < 0:
+				// Dividing by a zero prior: the pattern is impossible.
+				f.base[y] = math.Inf(-1)
+			default:
+				f.base[y] += power * logOf(p)
+			}
+		}
+	}
+	for _, c := range m.jt.cliques {
+		lfs, tasks := m.g.split(c)
+		switch {
+		case len(lfs) == 0:
+			addTaskTerm(tasks, 1)
+		case len(tasks) == 1:
+			f.factors = append(f.factors, m.cliqueFactor(f, estClique{lfs: lfs, t: tasks[0]}, 1))
+		}
+		// Cliques of LFs only do not depend on Y and cancel out.
+	}
+	for s, c := range m.jt.separators {
+		power := -float64(m.jt.degree[s] - 1)
+		if f.opts.ExactSeparators {
+			power = -float64(m.jt.degree[s])
+		}
+		lfs, tasks := m.g.split(c)
+		switch {
+		case len(lfs) == 0:
+			addTaskTerm(tasks, power)
+		case len(tasks) == 1 && !f.opts.FlyingSquidCompat && power != 0:
+			f.factors = append(f.factors, m.cliqueFactor(f, estClique{lfs: lfs, t: tasks[0]}, power))
+		}
+	}
+}
+
+// cliqueFactor returns power · log μ_c as a table over the clique's votes
+// (3 states each) and the Y patterns.
+func (m *Model) cliqueFactor(f *fitted, c estClique, power float64) cpu.Factor {
+	k := m.Classes()
+	vals := f.marginals[c.key()]
+	cols := c.columns(m.noAbs)
+	index := map[string]int{}
+	for j, col := range cols {
+		index[fmt.Sprint(col)] = j
+	}
+	ys := m.YPatterns()
+	nv := pow3(len(c.lfs))
+	table := make([]float64, nv*k)
+	for idx := 0; idx < nv; idx++ {
+		votes := base3(idx, len(c.lfs))
+		col := make([]int, len(c.lfs)+1)
+		for l, d := range votes {
+			col[l] = d - 1
+		}
+		for y := 0; y < k; y++ {
+			col[len(col)-1] = int(ys[y][c.t])
+			j, ok := index[fmt.Sprint(col)]
+			if !ok { // a 0 vote in a model without abstentions: never looked up
+				continue
+			}
+			table[idx*k+y] = power * math.Log(vals[j])
+		}
+	}
+	return cpu.Factor{LFs: slices.Clone(c.lfs), Table: table}
+}
+
+// Fitted reports whether the model has been fitted (or loaded).
+func (m *Model) Fitted() bool { return m.fit != nil }
+
+func (m *Model) checkVotes(v Votes) error {
+	if m.fit == nil {
+		return ErrNotFitted
+	}
+	if v.M != m.spec.M {
+		return fmt.Errorf("labelmodel: votes have %d columns, the model has %d LFs", v.M, m.spec.M)
+	}
+	return v.Validate(!m.noAbs)
+}
+
+// PredictProba returns P(Y = y | votes) for every row (n x 2^v), columns
+// in YPatterns order.
+func (m *Model) PredictProba(v Votes) (*mat.Dense, error) {
+	if err := m.checkVotes(v); err != nil {
+		return nil, err
+	}
+	k := m.Classes()
+	if v.N == 0 {
+		return &mat.Dense{}, nil
+	}
+	out := make([]float64, v.N*k)
+	backend().Posterior(out, v.Data, v.M, m.fit.base, m.fit.factors)
+	return mat.NewDense(v.N, k, out), nil
+}
+
+// PredictProbaInto writes P(Y = y | votes) into out (n x 2^v, row-major)
+// without allocating, for streaming prediction.
+func (m *Model) PredictProbaInto(out []float64, v Votes) error {
+	if err := m.checkVotes(v); err != nil {
+		return err
+	}
+	if len(out) != v.N*m.Classes() {
+		return fmt.Errorf("labelmodel: output has %d values, want %d x %d", len(out), v.N, m.Classes())
+	}
+	backend().Posterior(out, v.Data, v.M, m.fit.base, m.fit.factors)
+	return nil
+}
+
+// PredictProbaMarginal returns P(Y_t = +1 | votes) for every row and task
+// (n x v).
+func (m *Model) PredictProbaMarginal(v Votes) (*mat.Dense, error) {
+	p, err := m.PredictProba(v)
+	if err != nil || v.N == 0 {
+		return p, err
+	}
+	return m.marginalise(p), nil
+}
+
+func (m *Model) marginalise(p *mat.Dense) *mat.Dense {
+	n, k := p.Dims()
+	vt := m.g.v
+	out := mat.NewDense(n, vt, nil)
+	for r := 0; r < n; r++ {
+		for y := 0; y < k; y++ {
+			py := p.At(r, y)
+			for t := 0; t < vt; t++ {
+				if y>>(vt-1-t)&1 == 1 {
+					out.Set(r, t, out.At(r, t)+py)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Predict returns the most probable Y vector of every row (n x v, -1 or
+// +1); ties go to the first pattern in YPatterns order.
+func (m *Model) Predict(v Votes) ([][]int8, error) {
+	p, err := m.PredictProba(v)
+	if err != nil {
+		return nil, err
+	}
+	ys := m.YPatterns()
+	out := make([][]int8, v.N)
+	for r := range out {
+		row := p.RawRowView(r)
+		best := 0
+		for y, q := range row {
+			if q > row[best] {
+				best = y
+			}
+		}
+		out[r] = slices.Clone(ys[best])
+	}
+	return out, nil
+}
+
+// EstimatedAccuracies returns FlyingSquid's estimated accuracy of each LF:
+// the joint probability P(λ_i = Y, λ_i ≠ 0) on the task the LF is attached
+// to, an abstention counting as wrong.
+func (m *Model) EstimatedAccuracies() ([]float64, error) {
+	if m.fit == nil {
+		return nil, ErrNotFitted
+	}
+	out := make([]float64, m.spec.M)
+	for i := range out {
+		out[i] = m.fit.prob[expectation{lfs: []int{i}, t: m.g.taskOf[i]}.key()]
+	}
+	return out, nil
+}
+
+// AccuraciesGivenVote returns P(λ_i = Y | λ_i ≠ 0) for each LF, the
+// accuracy on the rows where it votes (0.5 for an LF that never votes).
+func (m *Model) AccuraciesGivenVote() ([]float64, error) {
+	acc, err := m.EstimatedAccuracies()
+	if err != nil {
+		return nil, err
+	}
+	for i := range acc {
+		cover := 1 - m.fit.abstain[i]
+		if cover <= 0 {
+			acc[i] = 0.5
+			continue
+		}
+		acc[i] = min(acc[i]/cover, 1)
+	}
+	return acc, nil
+}
+
+// Warnings returns the fit diagnostics: LFs that never vote or always vote
+// one way, estimates that hit a zero denominator or exceeded 1, degenerate
+// marginals. They do not stop the fit but say which outputs to distrust.
+func (m *Model) Warnings() []string {
+	if m.fit == nil {
+		return nil
+	}
+	return slices.Clone(m.fit.warnings)
+}
+
+// ClassBalance returns the class balance the model was fitted with.
+func (m *Model) ClassBalance() []float64 {
+	if m.fit == nil {
+		return nil
+	}
+	return slices.Clone(m.fit.cb)
+}
