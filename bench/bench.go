@@ -110,7 +110,6 @@ func Table(w io.Writer, quick bool) error {
 		}
 		per := float64(r.T.Nanoseconds()) / float64(r.N)
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3gms\t%.3g\t%.3g\t\n", c.Op, c.N, c.M, per/1e6, float64(c.N)/per*1e9, per/float64(c.N*c.M))
-		tw.Flush()
 	}
 	return tw.Flush()
 }

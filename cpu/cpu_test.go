@@ -127,3 +127,35 @@ func TestPosteriorZeroRowIsUniform(t *testing.T) {
 		}
 	}
 }
+
+// With exact moments M_ij = a_i a_j every triplet recovers a_0, and a
+// separation map drops pairs in the same component.
+func TestTripletCandidatesRecoverAccuracy(t *testing.T) {
+	a := []float64{0.8, 0.5, -0.6, 0.3}
+	m := len(a)
+	pairs := make([]float64, m*m)
+	for i := range a {
+		for j := range a {
+			pairs[i*m+j] = a[i] * a[j]
+		}
+	}
+	cands := []int{1, 2, 3}
+	me := []float64{a[0] * a[1], a[0] * a[2], a[0] * a[3]}
+	vals, zeros := TripletCandidates(nil, me, cands, nil, pairs, m)
+	if len(vals) != 3 || zeros != 0 {
+		t.Fatalf("got %d values, %d zeros", len(vals), zeros)
+	}
+	for _, v := range vals {
+		if math.Abs(v-0.8) > 1e-12 {
+			t.Errorf("triplet value %v, want 0.8", v)
+		}
+	}
+	comp := []int{0, 1, 1, 2} // LFs 1 and 2 are not separated
+	if vals, _ = TripletCandidates(nil, me, cands, comp, pairs, m); len(vals) != 2 {
+		t.Errorf("separation kept %d pairs, want 2", len(vals))
+	}
+	pairs[1*m+2] = 0
+	if _, zeros = TripletCandidates(nil, me, cands, nil, pairs, m); zeros != 1 {
+		t.Errorf("zero denominators %d, want 1", zeros)
+	}
+}

@@ -82,9 +82,7 @@ func (m *Model) Fit(votes Votes, opts Options) error {
 		return err
 	}
 	s := m.NewStats()
-	if err := s.Add(votes); err != nil {
-		return err
-	}
+	s.addValid(votes)
 	return m.FitStats(s, opts)
 }
 

@@ -341,3 +341,25 @@ func TestPredictShapes(t *testing.T) {
 		t.Errorf("label accuracy %.3f, want >= 0.75", acc)
 	}
 }
+
+// The word-at-a-time validity check agrees with the plain one on every
+// byte value at every position of a word.
+func TestAllValidMatchesPlainCheck(t *testing.T) {
+	for _, allow := range []bool{true, false} {
+		for n := 1; n <= 19; n++ {
+			for pos := 0; pos < n; pos++ {
+				for b := -128; b < 128; b++ {
+					data := make([]int8, n)
+					for k := range data {
+						data[k] = 1
+					}
+					data[pos] = int8(b)
+					want := b == 1 || b == -1 || (b == 0 && allow)
+					if got := allValid(data, allow); got != want {
+						t.Fatalf("allow=%v n=%d pos=%d byte=%d: allValid %v, want %v", allow, n, pos, b, got, want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -142,4 +142,3 @@ func probabilities(x []float64) bool {
 	}
 	return true
 }
-

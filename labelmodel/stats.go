@@ -74,12 +74,17 @@ func (s *Stats) Add(v Votes) error {
 	if err := v.Validate(true); err != nil {
 		return err
 	}
+	s.addValid(v)
+	return nil
+}
+
+// addValid counts validated votes.
+func (s *Stats) addValid(v Votes) {
 	backend().Count(s.counts, v.Data, v.M)
 	for t := range s.tables {
 		s.tables[t].addRows(v.Data, v.M, 1)
 	}
 	s.n += int64(v.N)
-	return nil
 }
 
 // AddRow counts one row of m votes.

@@ -2,8 +2,9 @@ package labelmodel
 
 import (
 	"fmt"
-	"math"
 	"slices"
+
+	"github.com/squid-ws/squid/cpu"
 )
 
 // moments computes and caches E[prod λ] over LF sets from statistics.
@@ -46,15 +47,6 @@ func (mo *moments) of(a, b []int) (float64, error) {
 	return v, nil
 }
 
-// tripletValue is |E[λa Y]| from a triplet: sqrt(|M_ab M_ac / M_bc|), or 0
-// with zero set when the denominator is zero (FlyingSquid's rule).
-func tripletValue(mab, mac, mbc float64) (v float64, zero bool) {
-	if mbc == 0 {
-		return 0, true
-	}
-	return math.Sqrt(math.Abs(mab * mac / mbc)), false
-}
-
 // estimate is the result of the triplet step.
 type estimate struct {
 	value    map[string]float64 // expectation key -> |E|
@@ -88,28 +80,21 @@ func (m *Model) aggregate(mo *moments, median, allPairs bool) (*estimate, error)
 				cands = append(cands, f)
 			}
 		}
-		for x := 0; x < len(cands); x++ {
-			f := cands[x]
-			mef, err := mo.of(e.lfs, []int{f})
+		// M(e ∪ f) for every candidate, then the pairs: no allocation in
+		// the O(m^2) loop.
+		mef := make([]float64, len(cands))
+		for x, f := range cands {
+			v, err := mo.of(e.lfs, []int{f})
 			if err != nil {
 				return nil, err
 			}
-			for y := x + 1; y < len(cands); y++ {
-				s := cands[y]
-				if !allPairs && !m.sep.separated([]int{f}, []int{s}, e.t) {
-					continue
-				}
-				mes, err := mo.of(e.lfs, []int{s})
-				if err != nil {
-					return nil, err
-				}
-				v, z := tripletValue(mef, mes, mo.pairs[f*M+s])
-				if z {
-					zeros++
-				}
-				vals = append(vals, v)
-			}
+			mef[x] = v
 		}
+		comp := m.sep.comp[e.t]
+		if allPairs {
+			comp = nil
+		}
+		vals, zeros = cpu.TripletCandidates(vals, mef, cands, comp, mo.pairs, M)
 		k := e.key()
 		if len(vals) == 0 {
 			return nil, fmt.Errorf("labelmodel: no separated triplet to estimate %s", m.g.pyString(e, m.noAbs))
@@ -292,7 +277,7 @@ func (m *Model) solveTriplets(mo *moments, triplets [][3]expectation) (*estimate
 			mm[k] = v
 		}
 		set := func(e expectation, a, b, c float64) {
-			v, z := tripletValue(a, b, c)
+			v, z := cpu.TripletValue(a, b, c)
 			k := e.key()
 			if _, seen := est.value[k]; !seen {
 				est.members = append(est.members, e)
