@@ -141,28 +141,17 @@ func (m *Model) PredictProbaInto(out []float64, v Votes) error {
 // PredictProbaMarginal returns P(Y_t = +1 | votes) for every row and task
 // (n x v).
 func (m *Model) PredictProbaMarginal(v Votes) (*mat.Dense, error) {
-	p, err := m.PredictProba(v)
-	if err != nil || v.N == 0 {
-		return p, err
+	if err := m.checkVotes(v); err != nil {
+		return nil, err
 	}
-	return m.marginalise(p), nil
-}
-
-func (m *Model) marginalise(p *mat.Dense) *mat.Dense {
-	n, k := p.Dims()
-	vt := m.g.v
-	out := mat.NewDense(n, vt, nil)
-	for r := 0; r < n; r++ {
-		for y := 0; y < k; y++ {
-			py := p.At(r, y)
-			for t := 0; t < vt; t++ {
-				if y>>(vt-1-t)&1 == 1 {
-					out.Set(r, t, out.At(r, t)+py)
-				}
-			}
-		}
+	if v.N == 0 {
+		return &mat.Dense{}, nil
 	}
-	return out
+	out := make([]float64, v.N*m.g.v)
+	if err := m.PredictMarginalInto(out, make([]float64, v.N*m.Classes()), v); err != nil {
+		return nil, err
+	}
+	return mat.NewDense(v.N, m.g.v, out), nil
 }
 
 // Predict returns the most probable Y vector of every row (n x v, -1 or
@@ -235,4 +224,27 @@ func (m *Model) ClassBalance() []float64 {
 		return nil
 	}
 	return slices.Clone(m.fit.cb)
+}
+
+// PredictMarginalInto writes P(Y_t = +1 | votes) into out (n x v,
+// row-major) without allocating matrices; scratch must hold n x 2^v values.
+func (m *Model) PredictMarginalInto(out, scratch []float64, v Votes) error {
+	k, vt := m.Classes(), m.g.v
+	if len(out) != v.N*vt || len(scratch) != v.N*k {
+		return fmt.Errorf("labelmodel: output has %d values and scratch %d, want %d x %d and %d x %d", len(out), len(scratch), v.N, vt, v.N, k)
+	}
+	if err := m.PredictProbaInto(scratch, v); err != nil {
+		return err
+	}
+	clear(out)
+	for r := 0; r < v.N; r++ {
+		for y := 0; y < k; y++ {
+			for t := 0; t < vt; t++ {
+				if y>>(vt-1-t)&1 == 1 {
+					out[r*vt+t] += scratch[r*k+y]
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -1,0 +1,219 @@
+// Package fsloss exposes the FlyingSquid label model as an online training
+// loss over gorgonia tensors. For every row of a batch, Loss stores the
+// row's weak labels (LF votes) in a ring buffer, refits the label model on
+// the buffer every UpdateFrequency rows, turns the row's votes into
+// probabilistic labels and scores the model's logits against them with
+// BCE-with-logits. Go has no autograd, so Forward also returns the gradient
+// with respect to the logits, ready for the trainer's backward pass.
+//
+// The semantics are those of FlyingSquid's FSLoss (per-row insertion,
+// refit when the buffer index is a multiple of UpdateFrequency, the first
+// fit on a single row), so results match the reference; but the buffer's
+// sufficient statistics are updated incrementally (add the new row, remove
+// the evicted one), so a refit costs O(m^2) plus the triplet solve whatever
+// the buffer size.
+package fsloss
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"gorgonia.org/tensor"
+
+	"github.com/squid-ws/squid/labelmodel"
+)
+
+// Config configures a Loss. Spec.M (the number of LFs) is required; the
+// other fields have FlyingSquid's defaults.
+type Config struct {
+	// Spec is the label model's graph: M LFs, V tasks (the logits have V
+	// columns), edges; Spec.NoAbstentions forbids 0 votes.
+	Spec labelmodel.Spec `json:"spec"`
+	// Fit are the label model's fit options (class balance, dev labels,
+	// solve method...).
+	Fit labelmodel.Options `json:"fit"`
+	// BufferCapacity is the number of most recent rows fitted on (100).
+	BufferCapacity int `json:"buffer_capacity"`
+	// UpdateFrequency refits every this many rows (10).
+	UpdateFrequency int `json:"update_frequency"`
+	// PosWeight weights the positive class in BCE-with-logits (0 means 1).
+	PosWeight float64 `json:"pos_weight,omitempty"`
+	// ClampVals turns the probabilistic labels into hard 0/1 labels
+	// (>= 0.5 is 1).
+	ClampVals bool `json:"clamp_vals,omitempty"`
+}
+
+// Loss is the online FlyingSquid loss. It is not safe for concurrent use.
+type Loss struct {
+	cfg     Config
+	model   *labelmodel.Model
+	stats   *labelmodel.Stats
+	buf     []int8 // BufferCapacity x M ring buffer
+	size    int    // rows held
+	index   int    // next slot to write
+	scratch []float64
+}
+
+// New returns a Loss with an empty buffer.
+func New(cfg Config) (*Loss, error) {
+	if cfg.BufferCapacity == 0 {
+		cfg.BufferCapacity = 100
+	}
+	if cfg.UpdateFrequency == 0 {
+		cfg.UpdateFrequency = 10
+	}
+	if cfg.PosWeight == 0 {
+		cfg.PosWeight = 1
+	}
+	if cfg.BufferCapacity < 0 || cfg.UpdateFrequency < 0 || cfg.PosWeight < 0 {
+		return nil, fmt.Errorf("fsloss: buffer capacity %d, update frequency %d and pos weight %v must be positive", cfg.BufferCapacity, cfg.UpdateFrequency, cfg.PosWeight)
+	}
+	model, err := labelmodel.New(cfg.Spec)
+	if err != nil {
+		return nil, err
+	}
+	l := &Loss{cfg: cfg, model: model, stats: model.NewStats(),
+		buf: make([]int8, cfg.BufferCapacity*cfg.Spec.M), scratch: make([]float64, model.Classes())}
+	return l, nil
+}
+
+// Model returns the label model as last fitted (nil-safe to query: it
+// reports ErrNotFitted before the first row).
+func (l *Loss) Model() *labelmodel.Model { return l.model }
+
+// Stats returns a copy of the buffer's sufficient statistics.
+func (l *Loss) Stats() *labelmodel.Stats { return l.stats.Clone() }
+
+// Forward scores one batch: logits (batch x v, float32 or float64; shape
+// (batch,) is accepted when v = 1) against the probabilistic labels made
+// from weakLabels (batch x m, any signed integer or float type holding -1,
+// 0, +1). Every row's votes enter the buffer in order, with refits as
+// configured. On error nothing is changed.
+func (l *Loss) Forward(logits, weakLabels *tensor.Dense) (Result, error) {
+	v, m := l.cfg.Spec.Tasks(), l.cfg.Spec.M
+	x, batch, err := readLogits(logits, v)
+	if err != nil {
+		return Result{}, err
+	}
+	votes, err := readVotes(weakLabels, batch, m, !l.cfg.Spec.NoAbstentions)
+	if err != nil {
+		return Result{}, err
+	}
+	labels := make([]float64, batch*v)
+	for r := 0; r < batch; r++ {
+		row := votes[r*m : (r+1)*m]
+		if err := l.push(row); err != nil {
+			return Result{}, err
+		}
+		out := labels[r*v : (r+1)*v]
+		if err := l.model.PredictMarginalInto(out, l.scratch, labelmodel.Votes{N: 1, M: m, Data: row}); err != nil {
+			return Result{}, err
+		}
+		if l.cfg.ClampVals {
+			for t, p := range out {
+				out[t] = 0
+				if p >= 0.5 {
+					out[t] = 1
+				}
+			}
+		}
+	}
+	return score(logits, x, labels, batch, v, l.cfg.PosWeight), nil
+}
+
+// push stores one row in the ring buffer, keeps the statistics in step and
+// refits when the row's slot is a multiple of UpdateFrequency.
+func (l *Loss) push(row []int8) error {
+	m := l.cfg.Spec.M
+	slot := l.buf[l.index*m : (l.index+1)*m]
+	if l.size == l.cfg.BufferCapacity {
+		if err := l.stats.RemoveRow(slot); err != nil {
+			return err
+		}
+	} else {
+		l.size++
+	}
+	copy(slot, row)
+	if err := l.stats.AddRow(slot); err != nil {
+		return err
+	}
+	if l.index%l.cfg.UpdateFrequency == 0 {
+		if err := l.model.FitStats(l.stats, l.cfg.Fit); err != nil {
+			return fmt.Errorf("fsloss: refitting the label model: %w", err)
+		}
+	}
+	l.index = (l.index + 1) % l.cfg.BufferCapacity
+	return nil
+}
+
+// checkpoint is the serialised state of a Loss.
+type checkpoint struct {
+	Format  string          `json:"format"`
+	Version int             `json:"version"`
+	Config  Config          `json:"config"`
+	Size    int             `json:"size"`
+	Index   int             `json:"index"`
+	Buffer  []int8          `json:"buffer"`
+	Model   json.RawMessage `json:"model,omitempty"`
+}
+
+const checkpointFormat, checkpointVersion = "squid-fsloss", 1
+
+// MarshalBinary checkpoints the whole state: configuration, buffer, its
+// position and the fitted label model. A Loss restored with UnmarshalBinary
+// gives bit-identical results to one that never stopped.
+func (l *Loss) MarshalBinary() ([]byte, error) {
+	c := checkpoint{Format: checkpointFormat, Version: checkpointVersion, Config: l.cfg,
+		Size: l.size, Index: l.index, Buffer: l.buf}
+	if l.model.Fitted() {
+		var b bytes.Buffer
+		if err := l.model.Save(&b); err != nil {
+			return nil, err
+		}
+		c.Model = b.Bytes()
+	}
+	return json.Marshal(c)
+}
+
+// UnmarshalBinary restores a checkpoint written by MarshalBinary. The
+// buffer's statistics are recounted from the buffer.
+func (l *Loss) UnmarshalBinary(data []byte) error {
+	var c checkpoint
+	if err := json.Unmarshal(data, &c); err != nil {
+		return fmt.Errorf("fsloss: reading checkpoint: %v", err)
+	}
+	if c.Format != checkpointFormat {
+		return errors.New("fsloss: not an fsloss checkpoint")
+	}
+	if c.Version != checkpointVersion {
+		return fmt.Errorf("fsloss: checkpoint version %d is not supported (this build reads %d)", c.Version, checkpointVersion)
+	}
+	fresh, err := New(c.Config)
+	if err != nil {
+		return err
+	}
+	if len(c.Buffer) != len(fresh.buf) || c.Size < 0 || c.Size > c.Config.BufferCapacity ||
+		c.Index < 0 || c.Index >= c.Config.BufferCapacity || (c.Size < c.Config.BufferCapacity && c.Index != c.Size%c.Config.BufferCapacity) {
+		return errors.New("fsloss: corrupted checkpoint: buffer, size and index disagree")
+	}
+	copy(fresh.buf, c.Buffer)
+	fresh.size, fresh.index = c.Size, c.Index
+	if err := fresh.stats.Add(labelmodel.Votes{N: c.Size, M: c.Config.Spec.M, Data: fresh.buf[:c.Size*c.Config.Spec.M]}); err != nil {
+		return fmt.Errorf("fsloss: corrupted checkpoint: %v", err)
+	}
+	if c.Model != nil {
+		model, err := labelmodel.Load(bytes.NewReader(c.Model))
+		if err != nil {
+			return fmt.Errorf("fsloss: corrupted checkpoint: %v", err)
+		}
+		if !slices.Equal(model.Spec().LFEdges, c.Config.Spec.LFEdges) || model.Spec().M != c.Config.Spec.M {
+			return errors.New("fsloss: corrupted checkpoint: model and configuration disagree")
+		}
+		fresh.model = model
+	}
+	*l = *fresh
+	return nil
+}

@@ -1,0 +1,233 @@
+package fsloss
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"codeberg.org/sbinet/npyio"
+	"gorgonia.org/tensor"
+
+	"github.com/squid-ws/squid/labelmodel"
+	"github.com/squid-ws/squid/synth"
+)
+
+const golden = "../testdata/golden/fsloss_stream"
+
+func readNpy[T any](t *testing.T, name string) []T {
+	t.Helper()
+	f, err := os.Open(filepath.Join(golden, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []T
+	if err := npyio.Read(f, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The reference FSLoss, fed 10 batches of 64 rows: losses, gradients,
+// probabilistic labels and row losses match (the reference ran in float32).
+func TestGoldenStream(t *testing.T) {
+	logits := readNpy[float32](t, "logits.npy")
+	weak := readNpy[int8](t, "weak_labels.npy")
+	for _, variant := range []struct {
+		suffix string
+		pw     float64
+	}{{"", 0}, {"_posweight2", 2}} {
+		loss, err := New(Config{Spec: labelmodel.Spec{M: 5}, BufferCapacity: 100, UpdateFrequency: 10, PosWeight: variant.pw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantLoss := readNpy[float64](t, "expected_loss"+variant.suffix+".npy")
+		wantGrad := readNpy[float64](t, "expected_grad"+variant.suffix+".npy")
+		wantProb := readNpy[float64](t, "expected_prob_labels"+variant.suffix+".npy")
+		wantRow := readNpy[float64](t, "expected_row_loss"+variant.suffix+".npy")
+		for b := 0; b < 10; b++ {
+			x := tensor.New(tensor.WithShape(64, 1), tensor.WithBacking(append([]float32{}, logits[64*b:64*b+64]...)))
+			// Weak labels as int64, as the reference fed torch.long.
+			w64 := make([]int64, 64*5)
+			for i := range w64 {
+				w64[i] = int64(weak[64*5*b+i])
+			}
+			w := tensor.New(tensor.WithShape(64, 5), tensor.WithBacking(w64))
+			res, err := loss.Forward(x, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := math.Abs(res.Loss - wantLoss[b]); d > 1e-7 {
+				t.Errorf("%s batch %d: loss %v, want %v", variant.suffix, b, res.Loss, wantLoss[b])
+			}
+			grad := res.Grad.Data().([]float32)
+			labels := res.Labels.Data().([]float64)
+			for r := 0; r < 64; r++ {
+				k := 64*b + r
+				if d := math.Abs(float64(grad[r]) - wantGrad[k]); d > 1e-8 {
+					t.Errorf("%s row %d: grad %v, want %v", variant.suffix, k, grad[r], wantGrad[k])
+				}
+				if d := math.Abs(labels[r] - wantProb[k]); d > 1e-12 {
+					t.Errorf("%s row %d: label %v, want %v", variant.suffix, k, labels[r], wantProb[k])
+				}
+				if d := math.Abs(res.RowLoss[r] - wantRow[k]); d > 1e-6 {
+					t.Errorf("%s row %d: row loss %v, want %v", variant.suffix, k, res.RowLoss[r], wantRow[k])
+				}
+			}
+		}
+	}
+}
+
+func batchOf(d synth.Data, from, to int) (*tensor.Dense, *tensor.Dense) {
+	n := to - from
+	x := make([]float64, n*d.V)
+	for i := range x {
+		x[i] = math.Sin(float64(from*d.V + i))
+	}
+	return tensor.New(tensor.WithShape(n, d.V), tensor.WithBacking(x)),
+		tensor.New(tensor.WithShape(n, d.M), tensor.WithBacking(append([]int8{}, d.Votes[from*d.M:to*d.M]...)))
+}
+
+// After many wraps of the ring buffer the incremental statistics equal a
+// recount of the buffer, and a refit sees exactly the last rows.
+func TestIncrementalStatsMatchRecount(t *testing.T) {
+	d, _ := synth.Generate(synth.Config{N: 5000, LFs: synth.Spread(6, 0.6, 0.9, 0.4, 0.9), Seed: 4})
+	loss, err := New(Config{Spec: labelmodel.Spec{M: 6, LFEdges: [][2]int{{0, 1}}}, BufferCapacity: 300, UpdateFrequency: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for from := 0; from < 5000; from += 64 {
+		x, w := batchOf(d, from, min(from+64, 5000))
+		if _, err := loss.Forward(x, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	model, _ := labelmodel.New(labelmodel.Spec{M: 6, LFEdges: [][2]int{{0, 1}}})
+	recount := model.NewStats()
+	if err := recount.Add(labelmodel.Votes{N: 300, M: 6, Data: d.Votes[4700*6:]}); err != nil {
+		t.Fatal(err)
+	}
+	if !loss.Stats().Equal(recount) {
+		t.Fatal("incremental statistics differ from a recount of the last 300 rows")
+	}
+}
+
+// A restored checkpoint continues bit for bit like a loss that never stopped.
+func TestCheckpointIsBitIdentical(t *testing.T) {
+	d, _ := synth.Generate(synth.Config{N: 2000, LFs: synth.Spread(5, 0.6, 0.9, 0.4, 0.9), Seed: 8})
+	cfg := Config{Spec: labelmodel.Spec{M: 5}, BufferCapacity: 250, UpdateFrequency: 10, PosWeight: 1.5}
+	a, _ := New(cfg)
+	for from := 0; from < 1000; from += 50 {
+		x, w := batchOf(d, from, from+50)
+		a.Forward(x, w)
+	}
+	snap, err := a.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b Loss
+	if err := b.UnmarshalBinary(snap); err != nil {
+		t.Fatal(err)
+	}
+	for from := 1000; from < 2000; from += 50 {
+		x, w := batchOf(d, from, from+50)
+		ra, _ := a.Forward(x, w)
+		rb, err := b.Forward(x, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ga, gb := ra.Grad.Data().([]float64), rb.Grad.Data().([]float64)
+		if ra.Loss != rb.Loss {
+			t.Fatalf("rows %d: loss %v after restore, %v without", from, rb.Loss, ra.Loss)
+		}
+		for i := range ga {
+			if ga[i] != gb[i] {
+				t.Fatalf("rows %d: gradient differs after restore", from)
+			}
+		}
+	}
+	for name, bad := range map[string]string{
+		"version": strings.Replace(string(snap), `"version":1`, `"version":7`, 1),
+		"index":   strings.Replace(string(snap), `"index":0`, `"index":999`, 1),
+		"garbage": "{",
+	} {
+		if err := new(Loss).UnmarshalBinary([]byte(bad)); err == nil {
+			t.Errorf("%s: corrupted checkpoint accepted", name)
+		}
+	}
+}
+
+func TestForwardErrorsChangeNothing(t *testing.T) {
+	loss, _ := New(Config{Spec: labelmodel.Spec{M: 3}})
+	good := tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]int8{1, 0, -1, 1, 1, 1}))
+	x2 := tensor.New(tensor.WithShape(2, 1), tensor.WithBacking([]float64{0.5, -1}))
+	cases := []struct {
+		name   string
+		logits *tensor.Dense
+		weak   *tensor.Dense
+		want   string
+	}{
+		{"NaN logit", tensor.New(tensor.WithShape(2, 1), tensor.WithBacking([]float64{0, math.NaN()})), good, "row 1, task 0 is NaN"},
+		{"Inf logit", tensor.New(tensor.WithShape(2, 1), tensor.WithBacking([]float32{float32(math.Inf(1)), 0})), good, "+Inf"},
+		{"bad vote", x2, tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]int32{1, 0, -1, 1, 5, 1})), "row 1, column 1 is 5"},
+		{"wrong m", x2, tensor.New(tensor.WithShape(2, 4), tensor.WithBacking(make([]int8, 8))), "want (2, 3)"},
+		{"batch mismatch", tensor.New(tensor.WithShape(3, 1), tensor.WithBacking([]float64{0, 0, 0})), good, "want (3, 3)"},
+		{"logit shape", tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float64{0, 0, 0, 0})), good, "want (batch, 1)"},
+		{"logit dtype", tensor.New(tensor.WithShape(2, 1), tensor.WithBacking([]int64{0, 0})), good, "float32 or float64"},
+	}
+	for _, c := range cases {
+		if _, err := loss.Forward(c.logits, c.weak); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
+	if loss.Stats().N() != 0 || loss.Model().Fitted() {
+		t.Error("a failed Forward changed the loss state")
+	}
+	if _, err := loss.Forward(x2, good); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestClampAndMajorityVote(t *testing.T) {
+	d, _ := synth.Generate(synth.Config{N: 200, LFs: synth.Spread(5, 0.7, 0.9, 0.6, 0.9), Seed: 1})
+	x, w := batchOf(d, 0, 200)
+	loss, _ := New(Config{Spec: labelmodel.Spec{M: 5}, ClampVals: true, PosWeight: 2})
+	res, err := loss.Forward(x, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Labels.Data().([]float64) {
+		if p != 0 && p != 1 {
+			t.Fatalf("clamped label %v", p)
+		}
+	}
+	mv := MajorityVoteLoss{M: 5}
+	res, err = mv.Forward(x, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := res.Labels.Data().([]float64)
+	for r := 0; r < 200; r++ {
+		s := 0
+		for _, v := range d.Votes[r*5 : r*5+5] {
+			s += int(v)
+		}
+		if (s > 0) != (labels[r] == 1) {
+			t.Fatalf("row %d: majority label %v for vote sum %d", r, labels[r], s)
+		}
+	}
+	// Gradient check by finite differences on the BCE.
+	for _, pw := range []float64{1, 2.5} {
+		for _, c := range [][2]float64{{0.3, 0.2}, {-4, 0.9}, {12, 0.1}} {
+			_, g := bceWithLogits(c[0], c[1], pw)
+			h := 1e-6
+			lp, _ := bceWithLogits(c[0]+h, c[1], pw)
+			lm, _ := bceWithLogits(c[0]-h, c[1], pw)
+			if num := (lp - lm) / (2 * h); math.Abs(num-g) > 1e-6 {
+				t.Errorf("pw=%v x=%v t=%v: gradient %v, finite difference %v", pw, c[0], c[1], g, num)
+			}
+		}
+	}
+}

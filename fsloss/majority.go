@@ -1,0 +1,64 @@
+package fsloss
+
+import (
+	"fmt"
+
+	"gorgonia.org/tensor"
+)
+
+// MajorityVoteLoss is the baseline: the label of a task is 1 when the votes
+// of its LFs sum to more than 0, else 0, scored with BCE-with-logits.
+type MajorityVoteLoss struct {
+	// M is the number of LFs.
+	M int
+	// TaskOf gives the task of each LF for sequences (v > 1); nil puts
+	// every LF on one task.
+	TaskOf []int
+	// PosWeight weights the positive class (0 means 1).
+	PosWeight float64
+}
+
+// Forward scores logits (batch x v) against the majority vote of
+// weakLabels (batch x M).
+func (mv MajorityVoteLoss) Forward(logits, weakLabels *tensor.Dense) (Result, error) {
+	v := 1
+	for i, t := range mv.TaskOf {
+		if t < 0 {
+			return Result{}, fmt.Errorf("fsloss: TaskOf[%d] = %d is negative", i, t)
+		}
+		v = max(v, t+1)
+	}
+	if mv.TaskOf != nil && len(mv.TaskOf) != mv.M {
+		return Result{}, fmt.Errorf("fsloss: TaskOf has %d entries, want M = %d", len(mv.TaskOf), mv.M)
+	}
+	x, batch, err := readLogits(logits, v)
+	if err != nil {
+		return Result{}, err
+	}
+	votes, err := readVotes(weakLabels, batch, mv.M, true)
+	if err != nil {
+		return Result{}, err
+	}
+	labels := make([]float64, batch*v)
+	sums := make([]int, v)
+	for r := 0; r < batch; r++ {
+		clear(sums)
+		for i, vote := range votes[r*mv.M : (r+1)*mv.M] {
+			t := 0
+			if mv.TaskOf != nil {
+				t = mv.TaskOf[i]
+			}
+			sums[t] += int(vote)
+		}
+		for t, s := range sums {
+			if s > 0 {
+				labels[r*v+t] = 1
+			}
+		}
+	}
+	pw := mv.PosWeight
+	if pw == 0 {
+		pw = 1
+	}
+	return score(logits, x, labels, batch, v, pw), nil
+}

@@ -1,0 +1,163 @@
+package fsloss
+
+import (
+	"fmt"
+	"math"
+
+	"gorgonia.org/tensor"
+)
+
+// dense returns the row-major backing data of t, materialising views.
+func dense(t *tensor.Dense) any {
+	if t.IsView() || t.RequiresIterator() {
+		if m, ok := t.Materialize().(*tensor.Dense); ok {
+			return m.Data()
+		}
+	}
+	return t.Data()
+}
+
+// readLogits returns the logits as float64 (batch x v) after checking the
+// shape, the dtype and that every value is finite.
+func readLogits(t *tensor.Dense, v int) ([]float64, int, error) {
+	if t == nil {
+		return nil, 0, fmt.Errorf("fsloss: logits are nil")
+	}
+	shape := t.Shape()
+	batch := 0
+	switch {
+	case len(shape) == 2 && shape[1] == v:
+		batch = shape[0]
+	case len(shape) == 1 && v == 1:
+		batch = shape[0]
+	default:
+		return nil, 0, fmt.Errorf("fsloss: logits have shape %v, want (batch, %d)", []int(shape), v)
+	}
+	out := make([]float64, batch*v)
+	switch d := dense(t).(type) {
+	case []float64:
+		copy(out, d)
+	case []float32:
+		for i, x := range d {
+			out[i] = float64(x)
+		}
+	case float64: // a scalar-shaped tensor with one element
+		out[0] = d
+	case float32:
+		out[0] = float64(d)
+	default:
+		return nil, 0, fmt.Errorf("fsloss: logits have dtype %v, want float32 or float64", t.Dtype())
+	}
+	for i, x := range out {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, 0, fmt.Errorf("fsloss: logit at row %d, task %d is %v", i/v, i%v, x)
+		}
+	}
+	return out, batch, nil
+}
+
+// readVotes returns the weak labels as int8 (batch x m) after checking the
+// shape and that every value is -1, 0 or +1 (or ±1 without abstentions).
+func readVotes(t *tensor.Dense, batch, m int, allowAbstain bool) ([]int8, error) {
+	if t == nil {
+		return nil, fmt.Errorf("fsloss: weak labels are nil")
+	}
+	shape := t.Shape()
+	if len(shape) != 2 || shape[0] != batch || shape[1] != m {
+		return nil, fmt.Errorf("fsloss: weak labels have shape %v, want (%d, %d): one row of m = %d votes per logit row", []int(shape), batch, m, m)
+	}
+	out := make([]int8, batch*m)
+	var err error
+	switch d := dense(t).(type) {
+	case []int8:
+		err = convert(out, d, m, allowAbstain)
+	case []int16:
+		err = convert(out, d, m, allowAbstain)
+	case []int32:
+		err = convert(out, d, m, allowAbstain)
+	case []int64:
+		err = convert(out, d, m, allowAbstain)
+	case []int:
+		err = convert(out, d, m, allowAbstain)
+	case []float32:
+		err = convert(out, d, m, allowAbstain)
+	case []float64:
+		err = convert(out, d, m, allowAbstain)
+	default:
+		return nil, fmt.Errorf("fsloss: weak labels have dtype %v, want a signed integer or float type", t.Dtype())
+	}
+	return out, err
+}
+
+func convert[T int8 | int16 | int32 | int64 | int | float32 | float64](dst []int8, src []T, m int, allowAbstain bool) error {
+	for i, x := range src {
+		if x != 1 && x != -1 && (x != 0 || !allowAbstain) {
+			want := "-1, 0 or +1"
+			if !allowAbstain {
+				want = "-1 or +1 (abstentions are not allowed)"
+			}
+			return fmt.Errorf("fsloss: weak label at row %d, column %d is %v, want %s", i/m, i%m, x, want)
+		}
+		dst[i] = int8(x)
+	}
+	return nil
+}
+
+// bceWithLogits returns PyTorch's BCEWithLogitsLoss of logit x against
+// target p with positive-class weight pw, and its derivative in x.
+func bceWithLogits(x, p, pw float64) (loss, grad float64) {
+	// log(1 + e^-x), stable for large |x|.
+	softplus := max(-x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+	w := 1 + (pw-1)*p
+	sig := 1 / (1 + math.Exp(-x))
+	return (1-p)*x + w*softplus, w*sig - pw*p
+}
+
+// newLike returns a tensor with the shape and dtype of like holding vals.
+func newLike(like *tensor.Dense, vals []float64) *tensor.Dense {
+	if like.Dtype() == tensor.Float32 {
+		f := make([]float32, len(vals))
+		for i, x := range vals {
+			f[i] = float32(x)
+		}
+		return tensor.New(tensor.WithShape(like.Shape().Clone()...), tensor.WithBacking(f))
+	}
+	return tensor.New(tensor.WithShape(like.Shape().Clone()...), tensor.WithBacking(vals))
+}
+
+// Result is what a loss returns for one batch.
+type Result struct {
+	// Loss is the batch loss: BCE-with-logits averaged over the v outputs
+	// of a row, then over the rows of the batch.
+	Loss float64
+	// Grad is d Loss / d logits, with the shape and dtype of the logits.
+	Grad *tensor.Dense
+	// Labels are the probabilistic labels P(Y_t = +1) used (batch x v).
+	Labels *tensor.Dense
+	// RowLoss is the loss of each row (the mean over its v outputs).
+	RowLoss []float64
+}
+
+// score computes the result of a batch from logits and labels (batch x v).
+func score(logitsT *tensor.Dense, logits, labels []float64, batch, v int, pw float64) Result {
+	grad := make([]float64, len(logits))
+	rows := make([]float64, batch)
+	var total float64
+	for r := 0; r < batch; r++ {
+		var rl float64
+		for t := 0; t < v; t++ {
+			k := r*v + t
+			l, g := bceWithLogits(logits[k], labels[k], pw)
+			rl += l
+			grad[k] = g / float64(v*batch)
+		}
+		rows[r] = rl / float64(v)
+		total += rows[r]
+	}
+	res := Result{Grad: newLike(logitsT, grad), RowLoss: rows,
+		Labels: tensor.New(tensor.WithShape(batch, v), tensor.WithBacking(labels))}
+	if batch > 0 {
+		res.Loss = total / float64(batch)
+	}
+	return res
+}
