@@ -231,3 +231,20 @@ func TestClampAndMajorityVote(t *testing.T) {
 		}
 	}
 }
+
+func TestBCEWithLogits(t *testing.T) {
+	x := tensor.New(tensor.WithShape(2, 1), tensor.WithBacking([]float64{0, 2}))
+	y := tensor.New(tensor.WithShape(2, 1), tensor.WithBacking([]float64{1, 0}))
+	res, err := BCEWithLogits(x, y, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := (math.Log(2) + (2 + math.Log1p(math.Exp(-2)))) / 2
+	if math.Abs(res.Loss-want) > 1e-12 {
+		t.Errorf("loss %v, want %v", res.Loss, want)
+	}
+	bad := tensor.New(tensor.WithShape(2, 1), tensor.WithBacking([]float64{1.5, 0}))
+	if _, err := BCEWithLogits(x, bad, 0); err == nil || !strings.Contains(err.Error(), "row 0, task 0 is 1.5") {
+		t.Errorf("label 1.5: %v", err)
+	}
+}

@@ -161,3 +161,42 @@ func score(logitsT *tensor.Dense, logits, labels []float64, batch, v int, pw flo
 	}
 	return res
 }
+
+// BCEWithLogits scores logits (batch x v) against given labels (batch x v
+// probabilities in [0, 1], float32 or float64), for training on gold or
+// externally made labels with the same Result as the weak-supervision
+// losses.
+func BCEWithLogits(logits, labels *tensor.Dense, posWeight float64) (Result, error) {
+	shape := logits.Shape()
+	v := 1
+	if len(shape) == 2 {
+		v = shape[1]
+	}
+	x, batch, err := readLogits(logits, v)
+	if err != nil {
+		return Result{}, err
+	}
+	if labels == nil || labels.Shape().TotalSize() != batch*v {
+		return Result{}, fmt.Errorf("fsloss: labels must have %d x %d values", batch, v)
+	}
+	var y []float64
+	switch d := dense(labels).(type) {
+	case []float64:
+		y = append(y, d...)
+	case []float32:
+		for _, p := range d {
+			y = append(y, float64(p))
+		}
+	default:
+		return Result{}, fmt.Errorf("fsloss: labels have dtype %v, want float32 or float64", labels.Dtype())
+	}
+	for i, p := range y {
+		if !(p >= 0 && p <= 1) {
+			return Result{}, fmt.Errorf("fsloss: label at row %d, task %d is %v, want a probability", i/v, i%v, p)
+		}
+	}
+	if posWeight == 0 {
+		posWeight = 1
+	}
+	return score(logits, x, y, batch, v, posWeight), nil
+}

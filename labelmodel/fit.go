@@ -6,8 +6,6 @@ import (
 	"math"
 	"slices"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/squid-ws/squid/cpu"
 )
 
@@ -270,15 +268,16 @@ func allZero(v []int) bool {
 	return true
 }
 
-// rowValue is the right-hand side of one equation of a clique's system.
-func (m *Model) rowValue(s *Stats, f *fitted, c estClique, r systemRow) (float64, error) {
+// rowValue is the right-hand side of equation i of a clique's system.
+func (m *Model) rowValue(s *Stats, f *fitted, sys *system, i int) (float64, error) {
+	c, r := sys.clique, sys.rows[i]
 	n := float64(s.n)
 	pY := 1.0
 	if r.yProd {
 		pY = m.taskMarginal(f.cb, []int{c.t}, []int{1})
 	}
-	if len(r.a) > 0 && r.yProd {
-		return f.prob[expectation{lfs: r.a, t: c.t, cond: r.z}.key()], nil
+	if k := sys.expKey[i]; k != "" {
+		return f.prob[k], nil
 	}
 	pZero := 1.0
 	if len(r.z) > 0 {
@@ -327,27 +326,19 @@ func (m *Model) rowValue(s *Stats, f *fitted, c estClique, r systemRow) (float64
 // solveMarginal solves B e = r for the marginal of clique c and repairs
 // negative entries.
 func (m *Model) solveMarginal(s *Stats, f *fitted, c estClique) ([]float64, error) {
-	rows := c.rows(m.noAbs)
-	cols := c.columns(m.noAbs)
-	b := mat.NewDense(len(rows), len(cols), nil)
-	r := mat.NewVecDense(len(rows), nil)
-	for i, row := range rows {
-		for j, col := range cols {
-			if c.covers(row, col) {
-				b.Set(i, j, 1)
-			}
-		}
-		v, err := m.rowValue(s, f, c, row)
+	sys := m.sys[c.key()]
+	r := make([]float64, len(sys.rows))
+	for i := range sys.rows {
+		v, err := m.rowValue(s, f, sys, i)
 		if err != nil {
 			return nil, err
 		}
-		r.SetVec(i, v)
+		r[i] = v
 	}
-	var e mat.VecDense
-	if err := e.SolveVec(b, r); err != nil {
+	vals, err := sys.solve(r)
+	if err != nil {
 		return nil, fmt.Errorf("labelmodel: solving the marginal of %s: %v", m.g.describe(append(slices.Clone(c.lfs), m.g.m+c.t)), err)
 	}
-	vals := slices.Clone(e.RawVector().Data)
 	for k, x := range vals {
 		if x < 0 {
 			if f.opts.Negative == Clamp {

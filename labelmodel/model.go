@@ -16,7 +16,8 @@ type Model struct {
 	sep   *separation
 	order []int // node order after Python's random.seed(0); random.shuffle
 
-	est   []estClique   // marginals to estimate, distinct
+	est   []estClique // marginals to estimate, distinct
+	sys   map[string]*system
 	exps  []expectation // expectations those need, in Python key order
 	sets  [][]int       // LF sets the statistics need joint tables for
 	fit   *fitted
@@ -40,7 +41,9 @@ func New(spec Spec) (*Model, error) {
 	if err := checkSolvable(m.g, m.jt, m.sep, m.order); err != nil {
 		return nil, err
 	}
-	m.plan()
+	if err := m.plan(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -49,7 +52,8 @@ func (m *Model) Spec() Spec { return m.spec }
 
 // plan lists the marginals to estimate, the expectations they need and
 // the joint tables the statistics must keep.
-func (m *Model) plan() {
+func (m *Model) plan() error {
+	m.sys = map[string]*system{}
 	seen := map[string]bool{}
 	for _, c := range append(append([][]int{}, m.jt.cliques...), m.jt.separators...) {
 		lfs, tasks := m.g.split(c)
@@ -62,6 +66,11 @@ func (m *Model) plan() {
 		}
 		seen[ec.key()] = true
 		m.est = append(m.est, ec)
+		sys, err := newSystem(ec, m.noAbs)
+		if err != nil {
+			return err
+		}
+		m.sys[ec.key()] = sys
 	}
 	expSeen := map[string]bool{}
 	for _, c := range m.est {
@@ -84,6 +93,7 @@ func (m *Model) plan() {
 		}
 	}
 	sort.SliceStable(m.exps, func(a, b int) bool { return m.g.pyLess(m.exps[a], m.exps[b]) })
+	return nil
 }
 
 // NewStats returns empty sufficient statistics with what this model's fit

@@ -71,27 +71,20 @@ func (m *Model) buildInference(f *fitted) {
 func (m *Model) cliqueFactor(f *fitted, c estClique, power float64) cpu.Factor {
 	k := m.Classes()
 	vals := f.marginals[c.key()]
-	cols := c.columns(m.noAbs)
-	index := map[string]int{}
-	for j, col := range cols {
-		index[fmt.Sprint(col)] = j
-	}
+	sys := m.sys[c.key()]
 	ys := m.YPatterns()
 	nv := pow3(len(c.lfs))
 	table := make([]float64, nv*k)
 	for idx := 0; idx < nv; idx++ {
-		votes := base3(idx, len(c.lfs))
-		col := make([]int, len(c.lfs)+1)
-		for l, d := range votes {
-			col[l] = d - 1
-		}
 		for y := 0; y < k; y++ {
-			col[len(col)-1] = int(ys[y][c.t])
-			j, ok := index[fmt.Sprint(col)]
-			if !ok { // a 0 vote in a model without abstentions: never looked up
-				continue
+			yv := 0
+			if ys[y][c.t] == 1 {
+				yv = 1
 			}
-			table[idx*k+y] = power * math.Log(vals[j])
+			// A 0 vote in a model without abstentions is never looked up.
+			if j := sys.column[idx*2+yv]; j >= 0 {
+				table[idx*k+y] = power * math.Log(vals[j])
+			}
 		}
 	}
 	return cpu.Factor{LFs: slices.Clone(c.lfs), Table: table}
