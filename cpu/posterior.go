@@ -30,7 +30,7 @@ func Posterior(out []float64, votes []int8, m int, base []float64, factors []Fac
 		workers = 1
 	}
 	run := generalPosterior
-	if lo, ok := logOddsTable(m, base, factors); ok {
+	if lo, ok := LogOddsTable(m, base, factors); ok {
 		run = func(out []float64, votes []int8, m int, _ []float64, _ []Factor) {
 			logOddsPosterior(out, votes, m, lo)
 		}
@@ -55,10 +55,12 @@ func Posterior(out []float64, votes []int8, m int, base []float64, factors []Fac
 	wg.Wait()
 }
 
-// logOddsTable returns the per-LF log-odds table (3 entries per LF, then the
-// base log-odds at index 3m) when every factor covers one LF, there are two
-// patterns and all entries are finite.
-func logOddsTable(m int, base []float64, factors []Factor) ([]float64, bool) {
+// LogOddsTable returns the per-LF log-odds table of an independent one-task
+// model: entry 3i+v+1 is the log-odds contribution of vote v of LF i, and
+// entry 3m the base log-odds, so that log P(Y=+1|row)/P(Y=-1|row) is the
+// base plus one entry per LF. It reports false unless every factor covers
+// one LF, there are two patterns and all entries are finite.
+func LogOddsTable(m int, base []float64, factors []Factor) ([]float64, bool) {
 	if len(base) != 2 {
 		return nil, false
 	}

@@ -18,6 +18,9 @@ type Backend interface {
 	Count(dst cpu.Counts, votes []int8, m int)
 	// Posterior fills out (n x K) from the votes (see cpu.Posterior).
 	Posterior(out []float64, votes []int8, m int, base []float64, factors []cpu.Factor)
+	// TripletAggregate is the triplet step for single-LF expectations
+	// (see cpu.TripletAggregate).
+	TripletAggregate(pairs []float64, m int, lf, comp []int, median bool, value []float64, count, zeros []int)
 }
 
 // CPU is the pure-Go backend.
@@ -32,6 +35,11 @@ func (CPU) Count(dst cpu.Counts, votes []int8, m int) { cpu.Count(dst, votes, m)
 // Posterior runs cpu.Posterior.
 func (CPU) Posterior(out []float64, votes []int8, m int, base []float64, factors []cpu.Factor) {
 	cpu.Posterior(out, votes, m, base, factors)
+}
+
+// TripletAggregate runs cpu.TripletAggregate.
+func (CPU) TripletAggregate(pairs []float64, m int, lf, comp []int, median bool, value []float64, count, zeros []int) {
+	cpu.TripletAggregate(pairs, m, lf, comp, median, value, count, zeros)
 }
 
 var active atomic.Value // holds a backendBox

@@ -241,3 +241,13 @@ func (m *Model) PredictMarginalInto(out, scratch []float64, v Votes) error {
 	}
 	return nil
 }
+
+// LogOddsTable returns the fitted model's per-LF log-odds table (see
+// cpu.LogOddsTable) when the model is one task with independent LFs, the
+// form the fused GPU loss consumes; it reports false otherwise.
+func (m *Model) LogOddsTable() ([]float64, bool) {
+	if m.fit == nil {
+		return nil, false
+	}
+	return cpu.LogOddsTable(m.spec.M, m.fit.base, m.fit.factors)
+}

@@ -65,6 +65,9 @@ func newEstimate() *estimate {
 // task. With allPairs (FlyingSquid's shortcut for graphs without LF
 // dependencies) every pair of other LFs counts, separated or not.
 func (m *Model) aggregate(mo *moments, median, allPairs bool) (*estimate, error) {
+	if est, ok := m.aggregateSingles(mo, median, allPairs); ok {
+		return est, nil
+	}
 	est := newEstimate()
 	M := m.spec.M
 	vals := make([]float64, 0, M*M/2)
@@ -100,56 +103,15 @@ func (m *Model) aggregate(mo *moments, median, allPairs bool) (*estimate, error)
 			return nil, fmt.Errorf("labelmodel: no separated triplet to estimate %s", m.g.pyString(e, m.noAbs))
 		}
 		if median {
-			est.value[k] = medianOf(vals)
+			est.value[k] = cpu.Median(vals)
 		} else {
-			est.value[k] = pairwiseSum(vals) / float64(len(vals))
+			est.value[k] = cpu.PairwiseSum(vals) / float64(len(vals))
 		}
 		est.zeroDen[k] = zeros
 		est.triplets[k] = len(vals)
 		est.members = append(est.members, e)
 	}
 	return est, nil
-}
-
-// pairwiseSum sums like NumPy's add.reduce (pairwise, blocks of 8), so means
-// round as FlyingSquid's np.mean does.
-func pairwiseSum(x []float64) float64 {
-	if len(x) < 8 {
-		var s float64
-		for _, v := range x {
-			s += v
-		}
-		return s
-	}
-	if len(x) <= 128 {
-		var r [8]float64
-		copy(r[:], x[:8])
-		i := 8
-		for ; i+8 <= len(x); i += 8 {
-			for k := 0; k < 8; k++ {
-				r[k] += x[i+k]
-			}
-		}
-		s := ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-		for ; i < len(x); i++ {
-			s += x[i]
-		}
-		return s
-	}
-	h := len(x) / 2
-	h -= h % 8
-	return pairwiseSum(x[:h]) + pairwiseSum(x[h:])
-}
-
-// medianOf returns the median (the mean of the two middle values for an
-// even count), reordering x.
-func medianOf(x []float64) float64 {
-	slices.Sort(x)
-	h := len(x) / 2
-	if len(x)%2 == 1 {
-		return x[h]
-	}
-	return (x[h-1] + x[h]) / 2
 }
 
 // single estimates each expectation from one triplet, chosen greedily as
@@ -299,4 +261,39 @@ func (m *Model) solveTriplets(mo *moments, triplets [][3]expectation) (*estimate
 		}
 	}
 	return est, nil
+}
+
+// aggregateSingles runs the triplet step through the backend when every
+// expectation is a single LF without condition (graphs without LF
+// dependencies); it reports false otherwise.
+func (m *Model) aggregateSingles(mo *moments, median, allPairs bool) (*estimate, bool) {
+	M := m.spec.M
+	lf := make([]int, len(m.exps))
+	comp := make([]int, len(m.exps)*M)
+	for e, x := range m.exps {
+		if len(x.lfs) != 1 || len(x.cond) > 0 {
+			return nil, false
+		}
+		lf[e] = x.lfs[0]
+		for f := 0; f < M; f++ {
+			comp[e*M+f] = f
+			if !allPairs {
+				comp[e*M+f] = m.sep.comp[x.t][f]
+			}
+		}
+	}
+	value := make([]float64, len(lf))
+	count := make([]int, len(lf))
+	zeros := make([]int, len(lf))
+	backend().TripletAggregate(mo.pairs, M, lf, comp, median, value, count, zeros)
+	est := newEstimate()
+	for e, x := range m.exps {
+		k := x.key()
+		if count[e] == 0 {
+			return nil, false // let the general path report the error
+		}
+		est.value[k], est.triplets[k], est.zeroDen[k] = value[e], count[e], zeros[e]
+		est.members = append(est.members, x)
+	}
+	return est, true
 }

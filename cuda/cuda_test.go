@@ -1,0 +1,240 @@
+//go:build !nocuda
+
+package cuda
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"codeberg.org/sbinet/npyio"
+	"gorgonia.org/tensor"
+
+	"github.com/squid-ws/squid/cpu"
+	"github.com/squid-ws/squid/labelmodel"
+	"github.com/squid-ws/squid/synth"
+)
+
+// These tests need an NVIDIA GPU: gorgonia.org/cu exits the test binary at
+// start-up when there is none. Build them here with `go test -c ./cuda` and
+// run them on the device machine (scripts/device-check.sh).
+
+var dev *Device
+
+func TestMain(m *testing.M) {
+	var err error
+	if dev, err = Open(0); err != nil {
+		println("cuda tests: no usable GPU:", err.Error())
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+func randomVotes(r *rand.Rand, n, m int) []int8 {
+	v := make([]int8, n*m)
+	for k := range v {
+		v[k] = int8(r.IntN(3) - 1)
+	}
+	return v
+}
+
+func TestCountMatchesCPU(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, c := range []struct{ n, m int }{{1, 3}, {31, 3}, {33, 5}, {1000, 1}, {4097, 17}, {100003, 40}, {70000, 33}, {2000, 1000}} {
+		votes := randomVotes(r, c.n, c.m)
+		want, got := cpu.NewCounts(c.m), cpu.NewCounts(c.m)
+		cpu.CountReference(want, votes, c.m)
+		if err := dev.Count(got, votes, c.m); err != nil {
+			t.Fatalf("n=%d m=%d: %v", c.n, c.m, err)
+		}
+		if !slices.Equal(got.Pos, want.Pos) || !slices.Equal(got.Neg, want.Neg) || !slices.Equal(got.Pairs, want.Pairs) {
+			t.Errorf("n=%d m=%d: GPU counts differ from the CPU reference", c.n, c.m)
+		}
+	}
+}
+
+func TestPosteriorMatchesCPU(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 2))
+	for _, c := range []struct{ n, m int }{{1, 3}, {1000, 3}, {100001, 20}} {
+		votes := randomVotes(r, c.n, c.m)
+		table := make([]float64, 3*c.m+1)
+		for i := range table {
+			table[i] = r.NormFloat64()
+		}
+		var fs []cpu.Factor
+		for i := 0; i < c.m; i++ {
+			fs = append(fs, cpu.Factor{LFs: []int{i}, Table: []float64{0, table[3*i], 0, table[3*i+1], 0, table[3*i+2]}})
+		}
+		want, got := make([]float64, 2*c.n), make([]float64, 2*c.n)
+		cpu.PosteriorReference(want, votes, c.m, []float64{0, table[3*c.m]}, fs)
+		if err := dev.Posterior(got, votes, c.m, table); err != nil {
+			t.Fatal(err)
+		}
+		for i := range got {
+			if math.Abs(got[i]-want[i]) > 1e-12 {
+				t.Fatalf("n=%d m=%d entry %d: %v, CPU %v", c.n, c.m, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+func TestTripletAggregateMatchesCPU(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	for _, m := range []int{3, 7, 64, 300} {
+		pairs := make([]float64, m*m)
+		a := make([]float64, m)
+		for i := range a {
+			a[i] = 0.2 + 0.6*r.Float64()
+		}
+		for i := 0; i < m; i++ {
+			for j := i + 1; j < m; j++ {
+				v := a[i]*a[j] + 0.01*r.NormFloat64()
+				if r.IntN(50) == 0 {
+					v = 0 // some zero denominators
+				}
+				pairs[i*m+j], pairs[j*m+i] = v, v
+			}
+		}
+		lf := make([]int, m)
+		comp := make([]int, m*m)
+		for e := range lf {
+			lf[e] = e
+			for f := 0; f < m; f++ {
+				comp[e*m+f] = f
+				if m > 7 && f%5 == 0 {
+					comp[e*m+f] = -1 // a group of LFs the task does not separate
+				}
+			}
+		}
+		for _, median := range []bool{false, true} {
+			wv, gv := make([]float64, m), make([]float64, m)
+			wc, gc, wz, gz := make([]int, m), make([]int, m), make([]int, m), make([]int, m)
+			cpu.TripletAggregate(pairs, m, lf, comp, median, wv, wc, wz)
+			if err := dev.TripletAggregate(pairs, m, lf, comp, median, gv, gc, gz); err != nil {
+				t.Fatal(err)
+			}
+			for e := range wv {
+				if gc[e] != wc[e] || gz[e] != wz[e] || math.Abs(gv[e]-wv[e]) > 1e-12*max(1, math.Abs(wv[e])) {
+					t.Fatalf("m=%d median=%v e=%d: GPU (%v, %d, %d), CPU (%v, %d, %d)", m, median, e, gv[e], gc[e], gz[e], wv[e], wc[e], wz[e])
+				}
+			}
+		}
+	}
+}
+
+func TestFusedBCEMatchesCPU(t *testing.T) {
+	d, _ := synth.Generate(synth.Config{N: 20000, LFs: synth.Spread(6, 0.6, 0.9, 0.4, 0.9), Seed: 5})
+	model, _ := labelmodel.New(labelmodel.Spec{M: 6})
+	votes := labelmodel.Votes{N: d.N, M: 6, Data: d.Votes}
+	if err := model.Fit(votes, labelmodel.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	table, ok := model.LogOddsTable()
+	if !ok {
+		t.Fatal("no log-odds table")
+	}
+	marg, _ := model.PredictProbaMarginal(votes)
+	r := rand.New(rand.NewPCG(4, 4))
+	for _, batch := range []int{1, 1000, 20000} {
+		for _, f32 := range []bool{false, true} {
+			x := make([]float64, batch)
+			for i := range x {
+				x[i] = 3 * r.NormFloat64()
+			}
+			var host *tensor.Dense
+			tol := 1e-12
+			if f32 {
+				x32 := make([]float32, batch)
+				for i := range x {
+					x32[i] = float32(x[i])
+					x[i] = float64(x32[i])
+				}
+				host, tol = tensor.New(tensor.WithShape(batch, 1), tensor.WithBacking(x32)), 1e-6
+			} else {
+				host = tensor.New(tensor.WithShape(batch, 1), tensor.WithBacking(x))
+			}
+			buf, err := dev.ToDevice(host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := dev.FusedBCE(table, d.Votes[:batch*6], 6, buf, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			labels, _ := res.Labels.ToHost()
+			grad, _ := res.Grad.ToHost()
+			var wantLoss float64
+			for i := 0; i < batch; i++ {
+				p := marg.At(i, 0)
+				sp := math.Max(-x[i], 0) + math.Log1p(math.Exp(-math.Abs(x[i])))
+				w := 1 + p
+				wantLoss += ((1-p)*x[i] + w*sp) / float64(batch)
+				wantGrad := (w/(1+math.Exp(-x[i])) - 2*p) / float64(batch)
+				var g float64
+				if f32 {
+					g = float64(grad.Data().([]float32)[i])
+				} else {
+					g = grad.Data().([]float64)[i]
+				}
+				if math.Abs(labels.Data().([]float64)[i]-p) > 1e-12 || math.Abs(g-wantGrad) > tol {
+					t.Fatalf("batch %d f32=%v row %d: label %v grad %v, CPU %v %v", batch, f32, i, labels.Data().([]float64)[i], g, p, wantGrad)
+				}
+			}
+			if math.Abs(res.Loss-wantLoss) > 1e-9 {
+				t.Errorf("batch %d: loss %v, CPU %v", batch, res.Loss, wantLoss)
+			}
+			buf.Free()
+			res.Labels.Free()
+			res.Grad.Free()
+		}
+	}
+}
+
+// The label model with the GPU backend reproduces the golden outputs, and
+// a failing GPU falls back to the CPU result.
+func TestBackendGoldenAndFallback(t *testing.T) {
+	dir := "../testdata/golden/indep_m20"
+	read := func(name string) []int8 {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var v []int8
+		if err := npyio.Read(f, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	train, devv := read("L_train.npy"), read("L_dev.npy")
+	want := func() []float64 {
+		f, _ := os.Open(filepath.Join(dir, "expected_triplet_median_proba_dev.npy"))
+		defer f.Close()
+		var v []float64
+		npyio.Read(f, &v)
+		return v
+	}()
+	for _, fail := range []bool{false, true} {
+		dev.fail = fail
+		labelmodel.SetBackend(&Backend{Dev: dev, MinVotes: 1})
+		model, _ := labelmodel.New(labelmodel.Spec{M: 20})
+		if err := model.Fit(labelmodel.Votes{N: len(train) / 20, M: 20, Data: train}, labelmodel.Options{Method: labelmodel.TripletMedian}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := model.PredictProba(labelmodel.Votes{N: len(devv) / 20, M: 20, Data: devv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := p.RawMatrix().Data
+		for i := range got {
+			if math.Abs(got[i]-want[i]) > 1e-9 {
+				t.Fatalf("fail=%v: entry %d = %v, golden %v", fail, i, got[i], want[i])
+			}
+		}
+	}
+	dev.fail = false
+	labelmodel.SetBackend(nil)
+}

@@ -1,0 +1,23 @@
+// Package cuda runs squid's hot path on an NVIDIA GPU: vote packing and
+// agreement counts, the triplet solve (mean and median over all triplets)
+// and the fused label + BCE-with-logits loss, as the CUDA kernels of
+// package kernels, driven through gorgonia.org/cu.
+//
+// The package has two builds. The default (CUDA) build needs cgo, the CUDA
+// headers and libcuda (kernels/install-cuda.sh installs them); note that
+// gorgonia.org/cu initialises the driver when the program starts and exits
+// when no GPU is present, so a CUDA build only runs on GPU machines. With
+// the build tag nocuda the package compiles without cgo and Open reports
+// ErrUnavailable, so callers need no build tags of their own.
+//
+// Register installs the GPU as labelmodel's backend. The choice stays per
+// call: a problem too small to pay for the transfers, a GPU without enough
+// free memory, SQUID_BACKEND=cpu in the environment, or any CUDA error (one
+// notice, then that call's CPU result) sends the call to the CPU path, so
+// a call never fails or differs because of the GPU.
+package cuda
+
+import "errors"
+
+// ErrUnavailable is returned by Open in a build without CUDA.
+var ErrUnavailable = errors.New("cuda: this build has no CUDA support (built with -tags nocuda)")
