@@ -51,9 +51,7 @@ type Loss struct {
 	cfg     Config
 	model   *labelmodel.Model
 	stats   *labelmodel.Stats
-	buf     []int8 // BufferCapacity x M ring buffer
-	size    int    // rows held
-	index   int    // next slot to write
+	ring    ring
 	scratch []float64
 }
 
@@ -76,7 +74,7 @@ func New(cfg Config) (*Loss, error) {
 		return nil, err
 	}
 	l := &Loss{cfg: cfg, model: model, stats: model.NewStats(),
-		buf: make([]int8, cfg.BufferCapacity*cfg.Spec.M), scratch: make([]float64, model.Classes())}
+		ring: newRing(cfg.Spec.M, cfg.BufferCapacity, cfg.UpdateFrequency), scratch: make([]float64, model.Classes())}
 	return l, nil
 }
 
@@ -127,25 +125,13 @@ func (l *Loss) Forward(logits, weakLabels *tensor.Dense) (Result, error) {
 // push stores one row in the ring buffer, keeps the statistics in step and
 // refits when the row's slot is a multiple of UpdateFrequency.
 func (l *Loss) push(row []int8) error {
-	m := l.cfg.Spec.M
-	slot := l.buf[l.index*m : (l.index+1)*m]
-	if l.size == l.cfg.BufferCapacity {
-		if err := l.stats.RemoveRow(slot); err != nil {
-			return err
-		}
-	} else {
-		l.size++
-	}
-	copy(slot, row)
-	if err := l.stats.AddRow(slot); err != nil {
+	refit, err := l.ring.push(row, l.stats.RemoveRow, l.stats.AddRow)
+	if err != nil || !refit {
 		return err
 	}
-	if l.index%l.cfg.UpdateFrequency == 0 {
-		if err := l.model.FitStats(l.stats, l.cfg.Fit); err != nil {
-			return fmt.Errorf("fsloss: refitting the label model: %w", err)
-		}
+	if err := l.model.FitStats(l.stats, l.cfg.Fit); err != nil {
+		return fmt.Errorf("fsloss: refitting the label model: %w", err)
 	}
-	l.index = (l.index + 1) % l.cfg.BufferCapacity
 	return nil
 }
 
@@ -167,7 +153,7 @@ const checkpointFormat, checkpointVersion = "squid-fsloss", 1
 // gives bit-identical results to one that never stopped.
 func (l *Loss) MarshalBinary() ([]byte, error) {
 	c := checkpoint{Format: checkpointFormat, Version: checkpointVersion, Config: l.cfg,
-		Size: l.size, Index: l.index, Buffer: l.buf}
+		Size: l.ring.size, Index: l.ring.index, Buffer: l.ring.buf}
 	if l.model.Fitted() {
 		var b bytes.Buffer
 		if err := l.model.Save(&b); err != nil {
@@ -195,13 +181,13 @@ func (l *Loss) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return err
 	}
-	if len(c.Buffer) != len(fresh.buf) || c.Size < 0 || c.Size > c.Config.BufferCapacity ||
+	if len(c.Buffer) != len(fresh.ring.buf) || c.Size < 0 || c.Size > c.Config.BufferCapacity ||
 		c.Index < 0 || c.Index >= c.Config.BufferCapacity || (c.Size < c.Config.BufferCapacity && c.Index != c.Size%c.Config.BufferCapacity) {
 		return errors.New("fsloss: corrupted checkpoint: buffer, size and index disagree")
 	}
-	copy(fresh.buf, c.Buffer)
-	fresh.size, fresh.index = c.Size, c.Index
-	if err := fresh.stats.Add(labelmodel.Votes{N: c.Size, M: c.Config.Spec.M, Data: fresh.buf[:c.Size*c.Config.Spec.M]}); err != nil {
+	copy(fresh.ring.buf, c.Buffer)
+	fresh.ring.size, fresh.ring.index = c.Size, c.Index
+	if err := fresh.stats.Add(labelmodel.Votes{N: c.Size, M: c.Config.Spec.M, Data: fresh.ring.rows()}); err != nil {
 		return fmt.Errorf("fsloss: corrupted checkpoint: %v", err)
 	}
 	if c.Model != nil {

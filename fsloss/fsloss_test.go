@@ -248,3 +248,61 @@ func TestBCEWithLogits(t *testing.T) {
 		t.Errorf("label 1.5: %v", err)
 	}
 }
+
+func TestMulticlassLoss(t *testing.T) {
+	const k = 4
+	d, _ := synth.GenerateMulticlass(synth.MulticlassConfig{N: 3000, K: k, LFs: synth.Spread(6, 0.5, 0.9, 0.6, 0.95), Seed: 2})
+	loss, err := NewMulticlass(MulticlassConfig{Spec: labelmodel.Spec{M: 6}, K: k, BufferCapacity: 1000, UpdateFrequency: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := 0
+	for from := 0; from < 3000; from += 100 {
+		x := make([]float64, 100*k)
+		for i := range x {
+			x[i] = math.Sin(float64(from*k + i))
+		}
+		logits := tensor.New(tensor.WithShape(100, k), tensor.WithBacking(x))
+		votes := tensor.New(tensor.WithShape(100, 6), tensor.WithBacking(append([]int8{}, d.Votes[from*6:(from+100)*6]...)))
+		res, err := loss.Forward(logits, votes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		labels := res.Labels.Data().([]float64)
+		grad := res.Grad.Data().([]float64)
+		for row := 0; row < 100; row++ {
+			var s, gs float64
+			for c := 0; c < k; c++ {
+				s += labels[row*k+c]
+				gs += grad[row*k+c]
+			}
+			if math.Abs(s-1) > 1e-9 || math.Abs(gs) > 1e-12 {
+				t.Fatalf("row %d: labels sum to %v, gradient to %v", row, s, gs)
+			}
+		}
+		// Finite-difference check of one gradient entry.
+		if from == 2900 {
+			h := 1e-6
+			xp := append([]float64{}, x...)
+			xp[3] += h
+			p := labels
+			lp := softmaxCrossEntropy(logits, xp, p, 100, k).Loss
+			xp[3] -= 2 * h
+			lm := softmaxCrossEntropy(logits, xp, p, 100, k).Loss
+			if num := (lp - lm) / (2 * h); math.Abs(num-grad[3]) > 1e-8 {
+				t.Errorf("gradient %v, finite difference %v", grad[3], num)
+			}
+		}
+		r += 100
+	}
+	acc, _ := loss.Model().AccuraciesGivenVote()
+	for i, a := range acc {
+		if math.IsNaN(a) || a < 0.4 || a > 1 {
+			t.Errorf("LF %d accuracy %v", i, a)
+		}
+	}
+	bad := tensor.New(tensor.WithShape(1, 6), tensor.WithBacking([]int8{0, 1, 2, 3, 4, -1}))
+	if _, err := loss.Forward(tensor.New(tensor.WithShape(1, k), tensor.WithBacking(make([]float64, k))), bad); err == nil || !strings.Contains(err.Error(), "column 4 is 4") {
+		t.Errorf("class 4 with k = 4: %v", err)
+	}
+}

@@ -363,3 +363,30 @@ func TestAllValidMatchesPlainCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestLFMarginalIsConsistent(t *testing.T) {
+	lfs := synth.Spread(6, 0.6, 0.9, 0.4, 0.9)
+	// Independent LFs: the LF's clique marginal is exactly the accuracy
+	// estimate. (In a clique of dependent LFs FlyingSquid's system mixes a
+	// conditional probability into the joint ones, and the two disagree;
+	// squid keeps that for parity, see the README.)
+	m, _ := fitSynth(t, Spec{M: 6}, synth.Config{N: 50000, LFs: lfs, Seed: 3}, Options{})
+	acc, _ := m.EstimatedAccuracies()
+	for i := range lfs {
+		p, err := m.LFMarginal(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum float64
+		for v := range p {
+			sum += p[v][0] + p[v][1]
+		}
+		// P(λ = Y) = P(+1, +1) + P(-1, -1) matches the estimated accuracy.
+		if math.Abs(sum-1) > 1e-9 || math.Abs(p[2][1]+p[0][0]-acc[i]) > 1e-12 {
+			t.Errorf("LF %d: marginal %v (sum %v), accuracy %v", i, p, sum, acc[i])
+		}
+	}
+	if _, err := m.LFMarginal(9); err == nil {
+		t.Error("LF 9 accepted")
+	}
+}

@@ -251,3 +251,33 @@ func (m *Model) LogOddsTable() ([]float64, bool) {
 	}
 	return cpu.LogOddsTable(m.spec.M, m.fit.base, m.fit.factors)
 }
+
+// LFMarginal returns the fitted joint distribution of LF i's vote and its
+// task: p[v+1][y] = P(λ_i = v, Y = y) for v in {-1, 0, +1} and y = 0 for
+// Y = -1, 1 for Y = +1 (the row for 0 is zero without abstentions). It is
+// read off the clique holding LF i, marginalising the clique's other LFs.
+func (m *Model) LFMarginal(i int) ([3][2]float64, error) {
+	var p [3][2]float64
+	if m.fit == nil {
+		return p, ErrNotFitted
+	}
+	if i < 0 || i >= m.spec.M {
+		return p, fmt.Errorf("labelmodel: LF %d out of range [0, %d)", i, m.spec.M)
+	}
+	for _, c := range m.est {
+		l := slices.Index(c.lfs, i)
+		if l < 0 || c.t != m.g.taskOf[i] {
+			continue
+		}
+		vals := m.fit.marginals[c.key()]
+		for j, col := range m.sys[c.key()].cols {
+			y := 0
+			if col[len(col)-1] == 1 {
+				y = 1
+			}
+			p[col[l]+1][y] += vals[j]
+		}
+		return p, nil
+	}
+	return p, fmt.Errorf("labelmodel: no fitted marginal holds LF %d", i)
+}

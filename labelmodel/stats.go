@@ -370,3 +370,28 @@ func product(v []int) int {
 	}
 	return p
 }
+
+// PairJoint returns the counts of rows by the joint votes of LFs i and j
+// (i != j): c[vi+1][vj+1] for votes in {-1, 0, +1}.
+func (s *Stats) PairJoint(i, j int) ([3][3]int64, error) {
+	var c [3][3]int64
+	if i == j || i < 0 || j < 0 || i >= s.m || j >= s.m {
+		return c, fmt.Errorf("labelmodel: PairJoint(%d, %d) for %d LFs", i, j, s.m)
+	}
+	a, b := min(i, j), max(i, j)
+	t, _ := s.joint([]int{a, b})
+	for idx, n := range t {
+		va, vb := idx/3, idx%3
+		if a == i {
+			c[va][vb] = n
+		} else {
+			c[vb][va] = n
+		}
+	}
+	return c, nil
+}
+
+// VoteCounts returns LF i's numbers of -1, 0 and +1 votes.
+func (s *Stats) VoteCounts(i int) [3]int64 {
+	return [3]int64{s.counts.Neg[i], s.n - s.counts.Pos[i] - s.counts.Neg[i], s.counts.Pos[i]}
+}

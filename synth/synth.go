@@ -106,3 +106,52 @@ func Spread(m int, accLo, accHi, covLo, covHi float64) []LF {
 	}
 	return lfs
 }
+
+// MulticlassConfig describes a k-class data set: Y uniform over k classes
+// (or ClassBalance), and LFs that vote with the given coverage, the true
+// class with the given accuracy, and otherwise a uniformly chosen wrong
+// class. Votes are class indices, -1 for an abstention.
+type MulticlassConfig struct {
+	N, K         int
+	LFs          []LF
+	ClassBalance []float64
+	Seed         uint64
+}
+
+// GenerateMulticlass draws a k-class data set; Data.Y holds classes 0..k-1.
+func GenerateMulticlass(c MulticlassConfig) (Data, error) {
+	if c.K < 2 || c.N < 0 || len(c.LFs) == 0 || (c.ClassBalance != nil && len(c.ClassBalance) != c.K) {
+		return Data{}, fmt.Errorf("synth: need k >= 2, n >= 0, LFs, and k class probabilities (k = %d, n = %d, m = %d)", c.K, c.N, len(c.LFs))
+	}
+	r := rand.New(rand.NewPCG(c.Seed, 0x6b))
+	m := len(c.LFs)
+	d := Data{N: c.N, M: m, V: 1, Votes: make([]int8, c.N*m), Y: make([]int8, c.N)}
+	for row := 0; row < c.N; row++ {
+		y := r.IntN(c.K)
+		if c.ClassBalance != nil {
+			u, acc := r.Float64(), 0.0
+			for k, p := range c.ClassBalance {
+				if acc += p; u < acc {
+					y = k
+					break
+				}
+			}
+		}
+		d.Y[row] = int8(y)
+		for i, lf := range c.LFs {
+			v := int8(-1)
+			if r.Float64() < lf.Coverage {
+				v = int8(y)
+				if r.Float64() >= lf.Accuracy {
+					w := r.IntN(c.K - 1)
+					if w >= y {
+						w++
+					}
+					v = int8(w)
+				}
+			}
+			d.Votes[row*m+i] = v
+		}
+	}
+	return d, nil
+}

@@ -1,0 +1,191 @@
+package fsloss
+
+import (
+	"fmt"
+	"math"
+
+	"gorgonia.org/tensor"
+
+	"github.com/squid-ws/squid/labelmodel"
+	"github.com/squid-ws/squid/multiclass"
+)
+
+// MulticlassConfig configures a MulticlassLoss.
+type MulticlassConfig struct {
+	// Spec is the LF graph (one task); K the number of classes.
+	Spec labelmodel.Spec
+	K    int
+	// Fit are the multiclass fit options (class balance, dev labels...).
+	Fit             multiclass.Options
+	BufferCapacity  int // default 100
+	UpdateFrequency int // default 10
+}
+
+// MulticlassLoss is the online loss for k classes: weak labels are class
+// votes (0..k-1, -1 to abstain), the label model is multiclass's
+// one-vs-all model refitted from a ring buffer as Loss does, and the loss
+// is softmax cross-entropy between the logits (batch x k) and the
+// probabilistic labels, with its gradient.
+type MulticlassLoss struct {
+	cfg   MulticlassConfig
+	model *multiclass.Model
+	stats []*labelmodel.Stats
+	ring  ring
+	bin   []int8
+}
+
+// NewMulticlass returns a MulticlassLoss with an empty buffer.
+func NewMulticlass(cfg MulticlassConfig) (*MulticlassLoss, error) {
+	if cfg.BufferCapacity == 0 {
+		cfg.BufferCapacity = 100
+	}
+	if cfg.UpdateFrequency == 0 {
+		cfg.UpdateFrequency = 10
+	}
+	if cfg.BufferCapacity < 0 || cfg.UpdateFrequency < 0 {
+		return nil, fmt.Errorf("fsloss: buffer capacity %d and update frequency %d must be positive", cfg.BufferCapacity, cfg.UpdateFrequency)
+	}
+	model, err := multiclass.New(cfg.Spec, cfg.K)
+	if err != nil {
+		return nil, err
+	}
+	return &MulticlassLoss{cfg: cfg, model: model, stats: model.NewStats(),
+		ring: newRing(cfg.Spec.M, cfg.BufferCapacity, cfg.UpdateFrequency), bin: make([]int8, cfg.Spec.M)}, nil
+}
+
+// Model returns the multiclass label model as last fitted.
+func (l *MulticlassLoss) Model() *multiclass.Model { return l.model }
+
+// update adds (sign +1) or removes (sign -1) a row in every class's
+// one-vs-all statistics.
+func (l *MulticlassLoss) update(row []int8, sign int) error {
+	for c, s := range l.stats {
+		multiclass.OneVsAllInto(l.bin, row, c)
+		var err error
+		if sign > 0 {
+			err = s.AddRow(l.bin)
+		} else {
+			err = s.RemoveRow(l.bin)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Forward scores logits (batch x k, float32 or float64) against the
+// probabilistic labels made from weakLabels (batch x m class votes). On
+// error nothing is changed.
+func (l *MulticlassLoss) Forward(logits, weakLabels *tensor.Dense) (Result, error) {
+	k, m := l.cfg.K, l.cfg.Spec.M
+	x, batch, err := readLogits(logits, k)
+	if err != nil {
+		return Result{}, err
+	}
+	raw, err := readClassVotes(weakLabels, batch, m, k)
+	if err != nil {
+		return Result{}, err
+	}
+	labels := make([]float64, batch*k)
+	for r := 0; r < batch; r++ {
+		row := raw[r*m : (r+1)*m]
+		refit, err := l.ring.push(row, func(old []int8) error { return l.update(old, -1) }, func(row []int8) error { return l.update(row, 1) })
+		if err != nil {
+			return Result{}, err
+		}
+		if refit {
+			if err := l.model.FitStats(l.stats, l.cfg.Fit); err != nil {
+				return Result{}, fmt.Errorf("fsloss: refitting the label model: %w", err)
+			}
+		}
+		if err := l.model.PredictProbaInto(labels[r*k:(r+1)*k], multiclass.Votes{N: 1, M: m, Data: row}); err != nil {
+			return Result{}, err
+		}
+	}
+	return softmaxCrossEntropy(logits, x, labels, batch, k), nil
+}
+
+// readClassVotes reads batch x m class votes (-1..k-1) of any signed
+// integer or float dtype.
+func readClassVotes(t *tensor.Dense, batch, m, k int) ([]int8, error) {
+	if t == nil {
+		return nil, fmt.Errorf("fsloss: weak labels are nil")
+	}
+	shape := t.Shape()
+	if len(shape) != 2 || shape[0] != batch || shape[1] != m {
+		return nil, fmt.Errorf("fsloss: weak labels have shape %v, want (%d, %d)", []int(shape), batch, m)
+	}
+	vals, err := asFloats(dense(t))
+	if err != nil {
+		return nil, fmt.Errorf("fsloss: weak labels: %v", err)
+	}
+	out := make([]int8, len(vals))
+	for i, v := range vals {
+		if v != math.Trunc(v) || v < -1 || v >= float64(k) {
+			return nil, fmt.Errorf("fsloss: weak label at row %d, column %d is %v, want -1 (abstain) or a class in [0, %d)", i/m, i%m, v, k)
+		}
+		out[i] = int8(v)
+	}
+	return out, nil
+}
+
+func asFloats(data any) ([]float64, error) {
+	conv := func(n int, at func(int) float64) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = at(i)
+		}
+		return out
+	}
+	switch d := data.(type) {
+	case []int8:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []int16:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []int32:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []int64:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []int:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []float32:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []float64:
+		return d, nil
+	}
+	return nil, fmt.Errorf("unsupported dtype %T", data)
+}
+
+// softmaxCrossEntropy returns the mean over rows of -sum_c p_c log
+// softmax(x)_c and its gradient (softmax(x) - p) / batch.
+func softmaxCrossEntropy(logitsT *tensor.Dense, x, p []float64, batch, k int) Result {
+	grad := make([]float64, len(x))
+	rows := make([]float64, batch)
+	var total float64
+	for r := 0; r < batch; r++ {
+		z := x[r*k : (r+1)*k]
+		mx := math.Inf(-1)
+		for _, v := range z {
+			mx = max(mx, v)
+		}
+		var sum float64
+		for _, v := range z {
+			sum += math.Exp(v - mx)
+		}
+		lse := mx + math.Log(sum)
+		var loss float64
+		for c, v := range z {
+			loss -= p[r*k+c] * (v - lse)
+			grad[r*k+c] = (math.Exp(v-lse) - p[r*k+c]) / float64(batch)
+		}
+		rows[r] = loss
+		total += loss
+	}
+	res := Result{Grad: newLike(logitsT, grad), RowLoss: rows,
+		Labels: tensor.New(tensor.WithShape(batch, k), tensor.WithBacking(p))}
+	if batch > 0 {
+		res.Loss = total / float64(batch)
+	}
+	return res
+}

@@ -1,0 +1,39 @@
+package fsloss
+
+// ring is the buffer of the most recent weak-label rows, in FlyingSquid's
+// order: slot index is written next, and a refit is due after writing a
+// slot whose index is a multiple of the update frequency.
+type ring struct {
+	buf             []int8
+	m, capacity     int
+	size, index     int
+	updateFrequency int
+}
+
+func newRing(m, capacity, updateFrequency int) ring {
+	return ring{buf: make([]int8, m*capacity), m: m, capacity: capacity, updateFrequency: updateFrequency}
+}
+
+// push stores row, first handing the row it evicts (when the buffer is
+// full) to evict, then the stored row to add; it reports whether a refit is
+// due now.
+func (r *ring) push(row []int8, evict, add func(row []int8) error) (refit bool, err error) {
+	slot := r.buf[r.index*r.m : (r.index+1)*r.m]
+	if r.size == r.capacity {
+		if err := evict(slot); err != nil {
+			return false, err
+		}
+	} else {
+		r.size++
+	}
+	copy(slot, row)
+	if err := add(slot); err != nil {
+		return false, err
+	}
+	refit = r.index%r.updateFrequency == 0
+	r.index = (r.index + 1) % r.capacity
+	return refit, nil
+}
+
+// rows returns the rows held (in slot order).
+func (r *ring) rows() []int8 { return r.buf[:r.size*r.m] }
