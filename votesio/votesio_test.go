@@ -89,3 +89,84 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Errorf("temporary files left: %v", ents)
 	}
 }
+
+func TestStreamingRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	// .npy and .csv outputs written in chunks, read back by npyio and by Source.
+	for _, name := range []string{"out.npy", "out.csv"} {
+		path := filepath.Join(dir, name)
+		s, err := Create(path, 2, []string{"p0", "p1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Write([]float64{0.25, 0.75})
+		s.Write([]float64{1, 0, 0.5, 0.5})
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if name == "out.npy" {
+			f, _ := os.Open(path)
+			var m mat.Dense
+			if err := npyio.Read(f, &m); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			if r, c := m.Dims(); r != 3 || c != 2 || m.At(2, 1) != 0.5 {
+				t.Errorf("npy output reads as %v", mat.Formatted(&m))
+			}
+		} else if b, _ := os.ReadFile(path); string(b) != "p0,p1\n0.25,0.75\n1,0\n0.5,0.5\n" {
+			t.Errorf("csv output %q", b)
+		}
+	}
+	// CSV input: header optional, Snorkel convention, chunked reads.
+	csvPath := filepath.Join(dir, "votes.csv")
+	os.WriteFile(csvPath, []byte("lf_a,lf_b,lf_c\n1,0,-1\n-1,-1,1\n0,1,1\n"), 0o644)
+	m, err := ReadAll(csvPath, Convention{Abstain: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Rows != 3 || m.Cols != 3 || !slices.Equal(m.Data, []int8{1, -1, 0, 0, 0, 1, -1, 1, 1}) {
+		t.Errorf("snorkel csv read as %+v", m)
+	}
+	os.WriteFile(csvPath, []byte("1,0,-1\n-1,2,1\n"), 0o644)
+	if _, err := ReadAll(csvPath, Convention{}); err == nil || !strings.Contains(err.Error(), "row 1, column 1 is 2") {
+		t.Errorf("bad csv value: %v", err)
+	}
+	os.WriteFile(csvPath, []byte("0,2,-1\n3,1,1\n"), 0o644)
+	if m, err := ReadAll(csvPath, Convention{Abstain: -1, Classes: 4}); err != nil || !slices.Equal(m.Data, []int8{0, 2, -1, 3, 1, 1}) {
+		t.Errorf("multiclass csv: %v %+v", err, m)
+	}
+	os.WriteFile(csvPath, []byte("1,0\n1\n"), 0o644)
+	if _, err := ReadAll(csvPath, Convention{}); err == nil || !strings.Contains(err.Error(), "fields") {
+		t.Errorf("ragged csv: %v", err)
+	}
+	// A .npy file streamed in chunks of 7 rows equals the whole.
+	data := make([]float64, 100*3)
+	for i := range data {
+		data[i] = float64(i%3 - 1)
+	}
+	npyPath := filepath.Join(dir, "v.npy")
+	f, _ := os.Create(npyPath)
+	npyio.Write(f, mat.NewDense(100, 3, data))
+	f.Close()
+	src, err := Open(npyPath, Convention{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var all []int8
+	chunk := make([]int8, 7*3)
+	for {
+		n, err := src.Next(chunk)
+		all = append(all, chunk[:n*3]...)
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	if len(all) != 300 || all[299] != 1 || all[0] != -1 {
+		t.Errorf("streamed %d values", len(all))
+	}
+}

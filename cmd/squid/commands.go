@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio"
-
+	"github.com/squid-ws/squid/analysis"
 	"github.com/squid-ws/squid/labelmodel"
+	"github.com/squid-ws/squid/multiclass"
 	"github.com/squid-ws/squid/votesio"
 )
 
@@ -76,13 +76,71 @@ func parseFloats(s string) ([]float64, error) {
 	return out, nil
 }
 
+// fitter accumulates statistics chunk by chunk and fits a binary or a
+// multiclass model from them.
+type fitter struct {
+	binary *labelmodel.Model
+	bstats *labelmodel.Stats
+	multi  *multiclass.Model
+	mstats []*labelmodel.Stats
+}
+
+func newFitter(spec labelmodel.Spec, classes int) (*fitter, error) {
+	f := &fitter{}
+	var err error
+	if classes > 2 {
+		if f.multi, err = multiclass.New(spec, classes); err == nil {
+			f.mstats = f.multi.NewStats()
+		}
+	} else if f.binary, err = labelmodel.New(spec); err == nil {
+		f.bstats = f.binary.NewStats()
+	}
+	return f, err
+}
+
+func (f *fitter) add(data []int8, n, m int) error {
+	if f.multi != nil {
+		return f.multi.AddStats(f.mstats, multiclass.Votes{N: n, M: m, Data: data})
+	}
+	return f.bstats.Add(labelmodel.Votes{N: n, M: m, Data: data})
+}
+
+// fitOptions are the fit flags common to both kinds of model.
+type fitOptions struct {
+	method    string
+	cb        []float64
+	dev       []int8
+	compat    bool
+	exactSeps bool
+}
+
+func (f *fitter) fit(o fitOptions) error {
+	if f.multi != nil {
+		if o.compat || o.exactSeps {
+			return errors.New("--compat and --exact-separators apply to binary models only")
+		}
+		return f.multi.FitStats(f.mstats, multiclass.Options{Method: labelmodel.Method(o.method), ClassBalance: o.cb, DevLabels: o.dev})
+	}
+	return f.binary.FitStats(f.bstats, labelmodel.Options{Method: labelmodel.Method(o.method), ClassBalance: o.cb,
+		DevLabels: o.dev, FlyingSquidCompat: o.compat, ExactSeparators: o.exactSeps})
+}
+
+func (f *fitter) save(w io.Writer) error {
+	if f.multi != nil {
+		return f.multi.Save(w)
+	}
+	return f.binary.Save(w)
+}
+
 func cmdFit(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("fit", stderr)
-	votesPath := fs.String("votes", "", "vote matrix L (.npy, n x m, values -1/0/+1)")
+	var in inputFlags
+	in.register(fs)
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
 	graphPath := fs.String("graph", "", `graph file (JSON {"m","v","task_edges","lf_task_edges","lf_edges"}); default: m LFs on one task`)
 	method := fs.String("method", "triplet_mean", "solve method: triplet_mean, triplet_median or triplet")
-	cb := fs.String("class-balance", "", "class balance P(Y) over the 2^v patterns, comma-separated")
-	dev := fs.String("dev-labels", "", "gold dev labels (.npy, n or n x v, -1/+1) to estimate the class balance")
+	cb := fs.String("class-balance", "", "class balance: P(Y) over the 2^v patterns (binary) or the k classes, comma-separated")
+	dev := fs.String("dev-labels", "", "gold dev labels (.npy or .csv) to estimate the class balance")
 	noAbstain := fs.Bool("no-abstain", false, "LFs never abstain (votes are -1/+1 only)")
 	compat := fs.String("compat", "", `"flyingsquid" reproduces the original where it is wrong`)
 	exactSep := fs.Bool("exact-separators", false, "exact junction-tree factorisation (FlyingSquid counts a non-uniform class balance twice)")
@@ -93,90 +151,148 @@ func cmdFit(args []string, stdout, stderr io.Writer) error {
 	if err := required(fs, "votes", "o"); err != nil {
 		return err
 	}
+	conv, err := in.convention()
+	if err != nil {
+		return err
+	}
 	if *compat != "" && *compat != "flyingsquid" {
 		return fmt.Errorf("--compat %q: the only compatibility mode is flyingsquid", *compat)
 	}
-	votes, err := votesio.ReadVotesFile(*votesPath)
-	if err != nil {
-		return err
-	}
-	spec, err := readSpec(*graphPath, votes.M, *noAbstain)
-	if err != nil {
-		return err
-	}
-	opts := labelmodel.Options{Method: labelmodel.Method(*method), FlyingSquidCompat: *compat != "", ExactSeparators: *exactSep}
 	if *cb != "" && *dev != "" {
 		return errors.New("give --class-balance or --dev-labels, not both")
 	}
+	opts := fitOptions{method: *method, compat: *compat != "", exactSeps: *exactSep}
 	if *cb != "" {
-		if opts.ClassBalance, err = parseFloats(*cb); err != nil {
+		if opts.cb, err = parseFloats(*cb); err != nil {
 			return err
 		}
 	}
-	if *dev != "" {
-		y, err := votesio.ReadLabelsFile(*dev)
-		if err != nil {
-			return err
-		}
-		if y.Cols != spec.Tasks() {
-			return fmt.Errorf("%s: dev labels have %d columns, the graph has v = %d tasks", *dev, y.Cols, spec.Tasks())
-		}
-		opts.DevLabels = y.Data
-	}
-	model, err := labelmodel.New(spec)
+	src, err := votesio.Open(*votesPath, conv)
 	if err != nil {
 		return err
 	}
-	if err := model.Fit(votes, opts); err != nil {
+	defer src.Close()
+	spec, err := readSpec(*graphPath, src.Cols, *noAbstain)
+	if err != nil {
+		return err
+	}
+	if *dev != "" {
+		y, err := votesio.ReadLabelsFile(*dev, conv)
+		if err != nil {
+			return err
+		}
+		if want := spec.Tasks(); y.Cols != want {
+			return fmt.Errorf("%s: dev labels have %d columns, want %d", *dev, y.Cols, want)
+		}
+		opts.dev = y.Data
+	}
+	f, err := newFitter(spec, in.classes)
+	if err != nil {
+		return err
+	}
+	if err := eachChunk(src, in.chunk, stderr, func(data []int8, n, _ int) error { return f.add(data, n, src.Cols) }); err != nil {
+		return err
+	}
+	if err := f.fit(opts); err != nil {
 		return fmt.Errorf("%s: %v", *votesPath, err)
 	}
-	for _, w := range model.Warnings() {
-		fmt.Fprintln(stderr, "warning:", w)
+	if f.binary != nil {
+		for _, w := range f.binary.Warnings() {
+			fmt.Fprintln(stderr, "warning:", w)
+		}
 	}
-	return votesio.WriteFileAtomic(*out, model.Save)
-}
-
-func loadModel(path string) (*labelmodel.Model, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	m, err := labelmodel.Load(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	return m, nil
+	return votesio.WriteFileAtomic(*out, f.save)
 }
 
 func cmdPredict(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("predict", stderr)
+	var in inputFlags
+	in.register(fs)
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit)")
-	votesPath := fs.String("votes", "", "vote matrix L (.npy, n x m)")
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
 	marginal := fs.Bool("marginal", false, "write P(Y_t = +1) per task (n x v) instead of P(Y) over the 2^v patterns")
-	out := fs.String("o", "", "output .npy (float64)")
+	out := fs.String("o", "", "output (.npy float64, or .csv), written chunk by chunk")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := required(fs, "model", "votes", "o"); err != nil {
 		return err
 	}
-	model, err := loadModel(*modelPath)
+	model, err := loadAnyModel(*modelPath)
 	if err != nil {
 		return err
 	}
-	votes, err := votesio.ReadVotesFile(*votesPath)
+	in.classes = model.classes()
+	conv, err := in.convention()
 	if err != nil {
 		return err
 	}
-	p, err := model.PredictProba(votes)
-	if *marginal {
-		p, err = model.PredictProbaMarginal(votes)
+	if *marginal && model.multi != nil {
+		return errors.New("--marginal applies to binary models; a multiclass model predicts P(Y = c) per class")
 	}
+	src, err := votesio.Open(*votesPath, conv)
 	if err != nil {
-		return fmt.Errorf("%s: %v", *votesPath, err)
+		return err
 	}
-	return votesio.WriteFileAtomic(*out, func(w io.Writer) error { return npyio.Write(w, p) })
+	defer src.Close()
+	cols, names, predict := predictor(model, *marginal)
+	sink, err := votesio.Create(*out, cols, names)
+	if err != nil {
+		return err
+	}
+	err = eachChunk(src, in.chunk, stderr, func(data []int8, n, first int) error {
+		p := make([]float64, n*cols)
+		if err := predict(p, data, n, src.Cols); err != nil {
+			return fmt.Errorf("%s: rows from %d: %v", *votesPath, first, err)
+		}
+		return sink.Write(p)
+	})
+	if err != nil {
+		sink.Abort()
+		return err
+	}
+	return sink.Close()
+}
+
+// predictor returns the output width, column names and prediction function
+// of a model.
+func predictor(model anyModel, marginal bool) (int, []string, func(out []float64, data []int8, n, m int) error) {
+	if model.multi != nil {
+		k := model.multi.K()
+		names := make([]string, k)
+		for c := range names {
+			names[c] = fmt.Sprintf("P(Y=%d)", c)
+		}
+		return k, names, func(out []float64, data []int8, n, m int) error {
+			v := multiclass.Votes{N: n, M: m, Data: data}
+			if err := v.Validate(k); err != nil {
+				return err
+			}
+			return model.multi.PredictProbaInto(out, v)
+		}
+	}
+	b := model.binary
+	v := b.Spec().Tasks()
+	if marginal {
+		names := make([]string, v)
+		for t := range names {
+			names[t] = fmt.Sprintf("P(Y_%d=+1)", t)
+		}
+		return v, names, func(out []float64, data []int8, n, m int) error {
+			return b.PredictMarginalInto(out, make([]float64, n*b.Classes()), labelmodel.Votes{N: n, M: m, Data: data})
+		}
+	}
+	var names []string
+	for _, y := range b.YPatterns() {
+		s := make([]string, len(y))
+		for t, x := range y {
+			s[t] = fmt.Sprintf("%+d", x)
+		}
+		names = append(names, "P(Y=("+strings.Join(s, " ")+"))")
+	}
+	return b.Classes(), names, func(out []float64, data []int8, n, m int) error {
+		return b.PredictProbaInto(out, labelmodel.Votes{N: n, M: m, Data: data})
+	}
 }
 
 func cmdAccuracies(args []string, stdout, stderr io.Writer) error {
@@ -188,18 +304,111 @@ func cmdAccuracies(args []string, stdout, stderr io.Writer) error {
 	if err := required(fs, "model"); err != nil {
 		return err
 	}
-	model, err := loadModel(*modelPath)
+	model, err := loadAnyModel(*modelPath)
 	if err != nil {
 		return err
 	}
-	joint, _ := model.EstimatedAccuracies()
-	given, _ := model.AccuraciesGivenVote()
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
-		Accuracies          []float64 `json:"accuracies"`
+	joint, given := model.accuracies()
+	doc := struct {
+		Accuracies          []float64 `json:"accuracies,omitempty"`
 		AccuraciesGivenVote []float64 `json:"accuracies_given_vote"`
 		ClassBalance        []float64 `json:"class_balance"`
 		Warnings            []string  `json:"warnings"`
-	}{joint, given, model.ClassBalance(), append([]string{}, model.Warnings()...)})
+	}{Accuracies: joint, AccuraciesGivenVote: given, Warnings: []string{}}
+	if model.multi != nil {
+		doc.ClassBalance = model.multi.ClassBalance()
+	} else {
+		doc.ClassBalance = model.binary.ClassBalance()
+		doc.Warnings = append(doc.Warnings, model.binary.Warnings()...)
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("analyze", stderr)
+	var in inputFlags
+	in.register(fs)
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
+	dev := fs.String("dev-labels", "", "gold labels for the same rows (.npy or .csv, n): adds each LF's empirical accuracy")
+	graphPath := fs.String("graph", "", "graph file for the label model's estimates (default: m LFs on one task)")
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := required(fs, "votes"); err != nil {
+		return err
+	}
+	conv, err := in.convention()
+	if err != nil {
+		return err
+	}
+	src, err := votesio.Open(*votesPath, conv)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	var gold []int8
+	if *dev != "" {
+		y, err := votesio.ReadLabelsFile(*dev, conv)
+		if err != nil {
+			return err
+		}
+		if y.Cols != 1 {
+			return fmt.Errorf("%s: gold labels have %d columns, want one per row", *dev, y.Cols)
+		}
+		gold = y.Data
+	}
+	abstain := int8(0)
+	if in.classes > 2 {
+		abstain = -1
+	}
+	summary := analysis.New(src.Cols, abstain)
+	spec, err := readSpec(*graphPath, src.Cols, false)
+	if err != nil {
+		return err
+	}
+	f, ferr := newFitter(spec, in.classes) // the estimate is optional: m < 3 has none
+	err = eachChunk(src, in.chunk, stderr, func(data []int8, n, first int) error {
+		var g []int8
+		if gold != nil {
+			if first+n > len(gold) {
+				return fmt.Errorf("%s has %d labels, fewer than the votes' rows", *dev, len(gold))
+			}
+			g = gold[first : first+n]
+		}
+		if ferr == nil {
+			if err := f.add(data, n, src.Cols); err != nil {
+				return err
+			}
+		}
+		return summary.Add(data, g)
+	})
+	if err != nil {
+		return err
+	}
+	if gold != nil && int64(len(gold)) != summary.Rows() {
+		return fmt.Errorf("%s has %d labels for %d rows of votes", *dev, len(gold), summary.Rows())
+	}
+	var estimated []float64
+	if ferr == nil && summary.Rows() > 0 {
+		if err := f.fit(fitOptions{method: string(labelmodel.TripletMean)}); err == nil {
+			if f.multi != nil {
+				estimated, _ = f.multi.AccuraciesGivenVote()
+			} else {
+				estimated, _ = f.binary.AccuraciesGivenVote()
+			}
+		} else {
+			fmt.Fprintln(stderr, "warning: no label-model estimate:", err)
+		}
+	} else if ferr != nil {
+		fmt.Fprintln(stderr, "warning: no label-model estimate:", ferr)
+	}
+	lfs := summary.LFs(estimated)
+	if *asJSON {
+		return analysis.WriteJSON(stdout, summary.Rows(), lfs)
+	}
+	fmt.Fprintf(stdout, "%d rows, %d LFs\n", summary.Rows(), src.Cols)
+	return analysis.WriteTable(stdout, lfs)
 }

@@ -3,9 +3,10 @@
 //
 //	squid fit --votes L.npy [--graph graph.json] [--method triplet_mean]
 //	          [--class-balance 0.3,0.7] [--dev-labels Y.npy] [--no-abstain]
-//	          [--compat flyingsquid] -o model.json
+//	          [--compat flyingsquid] [--classes k] [--abstain -1] -o model.json
 //	squid predict --model model.json --votes L.npy -o out.npy [--marginal]
 //	squid accuracies --model model.json
+//	squid analyze --votes L.npy [--dev-labels Y.npy] [--json]
 //	squid demo [--n 20000] [--seed 1]
 //	squid bench [--quick]
 package main
@@ -25,6 +26,11 @@ usage:
             [--compat flyingsquid] [--exact-separators] -o model.json
   squid predict --model model.json --votes L.npy -o out.npy [--marginal]
   squid accuracies --model model.json
+  squid analyze --votes L.npy [--dev-labels Y.npy] [--json]
+
+Votes and labels are .npy or .csv files, read in chunks (--chunk rows);
+--abstain -1 reads Snorkel's convention (0/1 votes, -1 abstains), --classes k
+fits a k-class model on class votes 0..k-1 (-1 abstains).
   squid demo [--n 20000] [--seed 1]
   squid bench [--quick]
 
@@ -46,7 +52,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	cmds := map[string]func([]string, io.Writer, io.Writer) error{
-		"fit": cmdFit, "predict": cmdPredict, "accuracies": cmdAccuracies, "demo": cmdDemo, "bench": cmdBench,
+		"fit": cmdFit, "predict": cmdPredict, "accuracies": cmdAccuracies, "analyze": cmdAnalyze, "demo": cmdDemo, "bench": cmdBench,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/squid-ws/squid/labelmodel"
+	"github.com/squid-ws/squid/multiclass"
+	"github.com/squid-ws/squid/votesio"
+)
+
+// inputFlags are the flags that say how to read vote files.
+type inputFlags struct {
+	abstain int
+	classes int
+	chunk   int
+}
+
+func (in *inputFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&in.abstain, "abstain", 0, "the value meaning abstain in the input: 0 (FlyingSquid: -1/+1 votes) or -1 (Snorkel: 0/1 votes, or classes)")
+	fs.IntVar(&in.classes, "classes", 2, "number of classes; > 2 fits a multiclass model (votes are classes 0..k-1)")
+	fs.IntVar(&in.chunk, "chunk", 1<<20, "rows read at a time (memory stays bounded for any file size)")
+}
+
+func (in inputFlags) convention() (votesio.Convention, error) {
+	if in.abstain != 0 && in.abstain != -1 {
+		return votesio.Convention{}, fmt.Errorf("--abstain %d: want 0 or -1", in.abstain)
+	}
+	if in.classes < 2 || in.classes > 127 {
+		return votesio.Convention{}, fmt.Errorf("--classes %d: want 2 to 127", in.classes)
+	}
+	if in.chunk < 1 {
+		return votesio.Convention{}, fmt.Errorf("--chunk %d: want a positive number of rows", in.chunk)
+	}
+	abstain := in.abstain
+	if in.classes > 2 {
+		abstain = -1 // classes start at 0
+	}
+	return votesio.Convention{Abstain: abstain, Classes: in.classes}, nil
+}
+
+// eachChunk streams the votes of src in chunks of rows, with a progress
+// bar on stderr when it is a terminal.
+func eachChunk(src *votesio.Source, rows int, stderr io.Writer, f func(data []int8, n, first int) error) error {
+	var bar *progressbar.ProgressBar
+	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
+		bar = progressbar.NewOptions64(int64(src.Rows), progressbar.OptionSetWriter(stderr),
+			progressbar.OptionSetDescription(src.Name), progressbar.OptionShowCount(), progressbar.OptionThrottle(200e6),
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }))
+		defer bar.Finish()
+	}
+	chunk := make([]int8, rows*src.Cols)
+	first := 0
+	for {
+		n, err := src.Next(chunk)
+		if n > 0 {
+			if ferr := f(chunk[:n*src.Cols], n, first); ferr != nil {
+				return ferr
+			}
+			first += n
+			if bar != nil {
+				bar.Add(n)
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// anyModel is a fitted binary or multiclass model read from a file.
+type anyModel struct {
+	binary *labelmodel.Model
+	multi  *multiclass.Model
+}
+
+func loadAnyModel(path string) (anyModel, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return anyModel{}, err
+	}
+	var head struct{ Format string }
+	if err := json.Unmarshal(b, &head); err != nil {
+		return anyModel{}, fmt.Errorf("%s: not a squid model: %v", path, err)
+	}
+	var m anyModel
+	if head.Format == multiclass.FormatName {
+		m.multi, err = multiclass.Load(bytes.NewReader(b))
+	} else {
+		m.binary, err = labelmodel.Load(bytes.NewReader(b))
+	}
+	if err != nil {
+		return anyModel{}, fmt.Errorf("%s: %v", path, err)
+	}
+	return m, nil
+}
+
+func (m anyModel) classes() int {
+	if m.multi != nil {
+		return m.multi.K()
+	}
+	return 2
+}
+
+func (m anyModel) accuracies() (joint, given []float64) {
+	if m.multi != nil {
+		given, _ = m.multi.AccuraciesGivenVote()
+		return nil, given
+	}
+	joint, _ = m.binary.EstimatedAccuracies()
+	given, _ = m.binary.AccuraciesGivenVote()
+	return joint, given
+}

@@ -1,0 +1,312 @@
+package votesio
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"codeberg.org/sbinet/npyio/npy"
+)
+
+// Convention says how the values in a file map to squid's votes.
+type Convention struct {
+	// Abstain is the value that means "abstain" in the file: 0 for
+	// FlyingSquid's binary convention (-1, 0 = abstain, +1), -1 for
+	// Snorkel's (-1 = abstain; binary 0 = negative, 1 = positive).
+	Abstain int
+	// Classes is the number of classes of a multiclass file (votes are
+	// classes 0..Classes-1 and squid's abstain is -1); 0 or 2 means binary.
+	Classes int
+}
+
+// Binary reports whether the convention is for binary votes.
+func (c Convention) Binary() bool { return c.Classes <= 2 }
+
+// vote maps a file value to squid's vote, or reports it invalid.
+func (c Convention) vote(x float64) (int8, bool) {
+	if x != math.Trunc(x) || math.Abs(x) > 1000 {
+		return 0, false
+	}
+	v := int(x)
+	if c.Binary() {
+		switch {
+		case v == c.Abstain:
+			return 0, true
+		case c.Abstain == 0 && (v == 1 || v == -1):
+			return int8(v), true
+		case c.Abstain != 0 && (v == 0 || v == 1):
+			return int8(2*v - 1), true // Snorkel: 0 negative, 1 positive
+		}
+		return 0, false
+	}
+	switch {
+	case v == c.Abstain:
+		return -1, true
+	case v >= 0 && v < c.Classes:
+		return int8(v), true
+	}
+	return 0, false
+}
+
+func (c Convention) want() string {
+	if c.Binary() {
+		if c.Abstain == 0 {
+			return "-1, +1 or 0 (abstain)"
+		}
+		return fmt.Sprintf("0 (negative), 1 (positive) or %d (abstain)", c.Abstain)
+	}
+	return fmt.Sprintf("a class in [0, %d) or %d (abstain)", c.Classes, c.Abstain)
+}
+
+// Source streams an n x m matrix of votes from a .npy or .csv file, a
+// chunk of rows at a time, so files larger than memory can be read.
+type Source struct {
+	Name string
+	Cols int
+	// Rows is the number of rows, or -1 when unknown before the end (CSV).
+	Rows int
+	conv Convention
+	row  int // rows read so far
+	read func(dst []float64) (int, error)
+	c    io.Closer
+}
+
+// Open opens path (.npy, or .csv with an optional header line) for
+// streaming with the given convention.
+func Open(path string, conv Convention) (*Source, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	var s *Source
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		s, err = newCSVSource(f, path, conv)
+	} else {
+		s, err = newNpySource(bufio.NewReaderSize(f, 1<<20), path, conv)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	s.c = f
+	return s, nil
+}
+
+// Close closes the file.
+func (s *Source) Close() error {
+	if s.c == nil {
+		return nil
+	}
+	return s.c.Close()
+}
+
+// Next reads up to len(dst)/Cols rows into dst and returns how many; it
+// returns 0 and io.EOF at the end. A bad value is an error naming its row
+// and column.
+func (s *Source) Next(dst []int8) (int, error) {
+	want := len(dst) / s.Cols
+	if want == 0 {
+		return 0, fmt.Errorf("%s: buffer of %d values holds no row of %d", s.Name, len(dst), s.Cols)
+	}
+	buf := make([]float64, want*s.Cols)
+	n, err := s.read(buf)
+	for k := 0; k < n*s.Cols; k++ {
+		v, ok := s.conv.vote(buf[k])
+		if !ok {
+			return 0, fmt.Errorf("%s: value at row %d, column %d is %v, want %s", s.Name, s.row+k/s.Cols, k%s.Cols, buf[k], s.conv.want())
+		}
+		dst[k] = v
+	}
+	s.row += n
+	if n == 0 && err == nil {
+		err = io.EOF
+	}
+	if errors.Is(err, io.EOF) && n > 0 {
+		err = nil
+	}
+	return n, err
+}
+
+// newNpySource reads the header and returns a source over the data.
+func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
+	rd, err := npy.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a .npy file: %v", name, err)
+	}
+	if rd.Header.Descr.Fortran {
+		return nil, fmt.Errorf("%s: array is in Fortran order; save it with np.ascontiguousarray", name)
+	}
+	shape := rd.Header.Descr.Shape
+	s := &Source{Name: name, conv: conv}
+	switch len(shape) {
+	case 1:
+		s.Rows, s.Cols = shape[0], 1
+	case 2:
+		s.Rows, s.Cols = shape[0], shape[1]
+	default:
+		return nil, fmt.Errorf("%s: array has shape %v, want (n,) or (n, m)", name, shape)
+	}
+	if s.Cols == 0 {
+		return nil, fmt.Errorf("%s: array has no columns", name)
+	}
+	dt := strings.Trim(rd.Header.Descr.Type, `'"`)
+	if len(dt) < 3 {
+		return nil, fmt.Errorf("%s: unsupported dtype %q", name, dt)
+	}
+	var order binary.ByteOrder = binary.LittleEndian
+	if dt[0] == '>' {
+		order = binary.BigEndian
+	}
+	size, err := strconv.Atoi(dt[2:])
+	if err != nil || (dt[1] != 'i' && dt[1] != 'u' && dt[1] != 'f') || (dt[1] == 'f' && size != 4 && size != 8) || (size != 1 && size != 2 && size != 4 && size != 8) {
+		return nil, fmt.Errorf("%s: unsupported dtype %q (want an integer or float array)", name, dt)
+	}
+	decode := decoder(dt[1], size, order)
+	left := s.Rows * s.Cols
+	raw := []byte{}
+	s.read = func(dst []float64) (int, error) {
+		count := min(len(dst), left) / s.Cols * s.Cols
+		if count == 0 {
+			return 0, io.EOF
+		}
+		if cap(raw) < count*size {
+			raw = make([]byte, count*size)
+		}
+		raw = raw[:count*size]
+		if _, err := io.ReadFull(r, raw); err != nil {
+			return 0, fmt.Errorf("%s: reading data: %v (the file is truncated)", name, err)
+		}
+		for k := 0; k < count; k++ {
+			dst[k] = decode(raw[k*size:])
+		}
+		left -= count
+		return count / s.Cols, nil
+	}
+	return s, nil
+}
+
+func decoder(kind byte, size int, order binary.ByteOrder) func([]byte) float64 {
+	switch {
+	case kind == 'f' && size == 8:
+		return func(b []byte) float64 { return math.Float64frombits(order.Uint64(b)) }
+	case kind == 'f':
+		return func(b []byte) float64 { return float64(math.Float32frombits(order.Uint32(b))) }
+	case size == 1 && kind == 'i':
+		return func(b []byte) float64 { return float64(int8(b[0])) }
+	case size == 1:
+		return func(b []byte) float64 { return float64(b[0]) }
+	case size == 2 && kind == 'i':
+		return func(b []byte) float64 { return float64(int16(order.Uint16(b))) }
+	case size == 2:
+		return func(b []byte) float64 { return float64(order.Uint16(b)) }
+	case size == 4 && kind == 'i':
+		return func(b []byte) float64 { return float64(int32(order.Uint32(b))) }
+	case size == 4:
+		return func(b []byte) float64 { return float64(order.Uint32(b)) }
+	case kind == 'i':
+		return func(b []byte) float64 { return float64(int64(order.Uint64(b))) }
+	default:
+		return func(b []byte) float64 { return float64(order.Uint64(b)) }
+	}
+}
+
+// newCSVSource reads a CSV file: one row per line, an optional header line
+// (any non-numeric field in the first line makes it a header).
+func newCSVSource(r io.Reader, name string, conv Convention) (*Source, error) {
+	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<20))
+	cr.ReuseRecord = true
+	cr.TrimLeadingSpace = true
+	s := &Source{Name: name, Rows: -1, conv: conv}
+	first, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: empty CSV file", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	s.Cols = len(first)
+	var pending []float64
+	header := false
+	for _, f := range first {
+		if _, err := strconv.ParseFloat(strings.TrimSpace(f), 64); err != nil {
+			header = true
+		}
+	}
+	line := 1
+	parse := func(rec []string, dst []float64) error {
+		if len(rec) != s.Cols {
+			return fmt.Errorf("%s: line %d has %d fields, want %d", name, line, len(rec), s.Cols)
+		}
+		for c, f := range rec {
+			x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				return fmt.Errorf("%s: line %d, column %d: %q is not a number", name, line, c, f)
+			}
+			dst[c] = x
+		}
+		return nil
+	}
+	if !header {
+		pending = make([]float64, s.Cols)
+		if err := parse(first, pending); err != nil {
+			return nil, err
+		}
+	}
+	s.read = func(dst []float64) (int, error) {
+		n := 0
+		if pending != nil {
+			copy(dst, pending)
+			pending = nil
+			n = 1
+		}
+		for ; (n+1)*s.Cols <= len(dst); n++ {
+			rec, err := cr.Read()
+			if err == io.EOF {
+				return n, io.EOF
+			}
+			line++
+			if err != nil {
+				return n, fmt.Errorf("%s: %v", name, err)
+			}
+			if err := parse(rec, dst[n*s.Cols:(n+1)*s.Cols]); err != nil {
+				return n, err
+			}
+		}
+		return n, nil
+	}
+	return s, nil
+}
+
+// ReadAll reads a whole file (.npy or .csv).
+func ReadAll(path string, conv Convention) (Matrix, error) {
+	s, err := Open(path, conv)
+	if err != nil {
+		return Matrix{}, err
+	}
+	defer s.Close()
+	return readAll(s)
+}
+
+func readAll(s *Source) (Matrix, error) {
+	m := Matrix{Cols: s.Cols}
+	chunk := make([]int8, max(1, 1<<20/s.Cols)*s.Cols)
+	for {
+		n, err := s.Next(chunk)
+		m.Data = append(m.Data, chunk[:n*s.Cols]...)
+		m.Rows += n
+		if err == io.EOF {
+			return m, nil
+		}
+		if err != nil {
+			return Matrix{}, err
+		}
+	}
+}
