@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-
-	"codeberg.org/sbinet/npyio/npy"
 )
 
 // Convention says how the values in a file map to squid's votes.
@@ -29,6 +27,13 @@ type Convention struct {
 
 // Binary reports whether the convention is for binary votes.
 func (c Convention) Binary() bool { return c.Classes <= 2 }
+
+func (c Convention) validate() error {
+	if c.Classes < 0 || c.Classes > 127 {
+		return fmt.Errorf("votesio: %d classes: votes are int8, at most 127 classes", c.Classes)
+	}
+	return nil
+}
 
 // vote maps a file value to squid's vote, or reports it invalid.
 func (c Convention) vote(x float64) (int8, bool) {
@@ -82,6 +87,9 @@ type Source struct {
 // Open opens path (.npy, or .csv with an optional header line) for
 // streaming with the given convention.
 func Open(path string, conv Convention) (*Source, error) {
+	if err := conv.validate(); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -137,14 +145,17 @@ func (s *Source) Next(dst []int8) (int, error) {
 
 // newNpySource reads the header and returns a source over the data.
 func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
-	rd, err := npy.NewReader(r)
+	if err := conv.validate(); err != nil {
+		return nil, err
+	}
+	h, err := readNpyHeader(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a .npy file: %v", name, err)
 	}
-	if rd.Header.Descr.Fortran {
+	if h.fortran {
 		return nil, fmt.Errorf("%s: array is in Fortran order; save it with np.ascontiguousarray", name)
 	}
-	shape := rd.Header.Descr.Shape
+	shape := h.shape
 	s := &Source{Name: name, conv: conv}
 	switch len(shape) {
 	case 1:
@@ -154,10 +165,10 @@ func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
 	default:
 		return nil, fmt.Errorf("%s: array has shape %v, want (n,) or (n, m)", name, shape)
 	}
-	if s.Cols == 0 {
-		return nil, fmt.Errorf("%s: array has no columns", name)
+	if s.Cols == 0 || s.Rows > (1<<50)/s.Cols {
+		return nil, fmt.Errorf("%s: array shape %v is empty or too large", name, shape)
 	}
-	dt := strings.Trim(rd.Header.Descr.Type, `'"`)
+	dt := h.descr
 	if len(dt) < 3 {
 		return nil, fmt.Errorf("%s: unsupported dtype %q", name, dt)
 	}
@@ -221,6 +232,9 @@ func decoder(kind byte, size int, order binary.ByteOrder) func([]byte) float64 {
 // newCSVSource reads a CSV file: one row per line, an optional header line
 // (any non-numeric field in the first line makes it a header).
 func newCSVSource(r io.Reader, name string, conv Convention) (*Source, error) {
+	if err := conv.validate(); err != nil {
+		return nil, err
+	}
 	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<20))
 	cr.ReuseRecord = true
 	cr.TrimLeadingSpace = true

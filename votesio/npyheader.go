@@ -1,0 +1,134 @@
+package votesio
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// npyHeader is the parsed header of a .npy file.
+type npyHeaderInfo struct {
+	descr   string
+	fortran bool
+	shape   []int
+}
+
+// maxHeader bounds the header length a file may claim (NumPy writes a few
+// hundred bytes), so a corrupted length cannot make us allocate gigabytes.
+const maxHeader = 1 << 16
+
+// readNpyHeader reads and parses a .npy header (format versions 1 to 3),
+// leaving r at the start of the data. squid parses the header itself
+// rather than through npyio because it streams the data that follows, and
+// because a truncated or malformed header must be an error, never a panic
+// (npyio v0.14.0 slices without bounds checks; found by FuzzReadMatrix).
+func readNpyHeader(r io.Reader) (npyHeaderInfo, error) {
+	var h npyHeaderInfo
+	var pre [8]byte
+	if _, err := io.ReadFull(r, pre[:]); err != nil {
+		return h, errors.New("file is too short for a .npy header")
+	}
+	if string(pre[:6]) != "\x93NUMPY" {
+		return h, errors.New("bad magic (not a .npy file)")
+	}
+	var n int
+	switch pre[6] {
+	case 1:
+		var b [2]byte
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return h, errors.New("truncated header length")
+		}
+		n = int(binary.LittleEndian.Uint16(b[:]))
+	case 2, 3:
+		var b [4]byte
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return h, errors.New("truncated header length")
+		}
+		n = int(binary.LittleEndian.Uint32(b[:]))
+	default:
+		return h, fmt.Errorf("unsupported format version %d.%d", pre[6], pre[7])
+	}
+	if n > maxHeader {
+		return h, fmt.Errorf("header length %d is implausible", n)
+	}
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return h, errors.New("truncated header")
+	}
+	dict := strings.TrimSpace(string(buf))
+	if !strings.HasPrefix(dict, "{") || !strings.HasSuffix(dict, "}") {
+		return h, errors.New("header is not a dictionary")
+	}
+	dict = dict[1 : len(dict)-1]
+	var seen int
+	for _, key := range []string{"descr", "fortran_order", "shape"} {
+		val, ok := dictValue(dict, key)
+		if !ok {
+			return h, fmt.Errorf("header lacks %q", key)
+		}
+		seen++
+		switch key {
+		case "descr":
+			if len(val) < 2 || (val[0] != '\'' && val[0] != '"') || val[len(val)-1] != val[0] {
+				return h, fmt.Errorf("descr %s is not a type string", val)
+			}
+			h.descr = val[1 : len(val)-1]
+		case "fortran_order":
+			switch val {
+			case "True":
+				h.fortran = true
+			case "False":
+			default:
+				return h, fmt.Errorf("fortran_order is %s", val)
+			}
+		case "shape":
+			if len(val) < 2 || val[0] != '(' || val[len(val)-1] != ')' {
+				return h, fmt.Errorf("shape %s is not a tuple", val)
+			}
+			for _, f := range strings.Split(val[1:len(val)-1], ",") {
+				f = strings.TrimSpace(f)
+				if f == "" {
+					continue
+				}
+				d, err := strconv.Atoi(strings.TrimSuffix(f, "L"))
+				if err != nil || d < 0 || d > 1<<40 {
+					return h, fmt.Errorf("shape %s has a bad dimension %q", val, f)
+				}
+				h.shape = append(h.shape, d)
+			}
+		}
+	}
+	return h, nil
+}
+
+// dictValue returns the text of key's value in a Python dict literal body
+// (values here never hold a top-level comma, except tuples in parentheses).
+func dictValue(dict, key string) (string, bool) {
+	for _, q := range []string{"'", `"`} {
+		i := strings.Index(dict, q+key+q)
+		if i < 0 {
+			continue
+		}
+		rest := strings.TrimSpace(dict[i+len(key)+2:])
+		if !strings.HasPrefix(rest, ":") {
+			return "", false
+		}
+		rest = strings.TrimSpace(rest[1:])
+		depth, end := 0, len(rest)
+		for k, c := range rest {
+			if c == '(' {
+				depth++
+			} else if c == ')' {
+				depth--
+			} else if c == ',' && depth == 0 {
+				end = k
+				break
+			}
+		}
+		return strings.TrimSpace(rest[:end]), true
+	}
+	return "", false
+}
