@@ -80,7 +80,9 @@ type Source struct {
 	Rows int
 	conv Convention
 	row  int // rows read so far
-	read func(dst []float64) (int, error)
+	// read fills dst with up to len(dst)/Cols rows of votes; bad reports the
+	// first value that the convention rejects (index into dst, value).
+	read func(dst []int8) (rows int, bad int, value float64, err error)
 	c    io.Closer
 }
 
@@ -124,14 +126,9 @@ func (s *Source) Next(dst []int8) (int, error) {
 	if want == 0 {
 		return 0, fmt.Errorf("%s: buffer of %d values holds no row of %d", s.Name, len(dst), s.Cols)
 	}
-	buf := make([]float64, want*s.Cols)
-	n, err := s.read(buf)
-	for k := 0; k < n*s.Cols; k++ {
-		v, ok := s.conv.vote(buf[k])
-		if !ok {
-			return 0, fmt.Errorf("%s: value at row %d, column %d is %v, want %s", s.Name, s.row+k/s.Cols, k%s.Cols, buf[k], s.conv.want())
-		}
-		dst[k] = v
+	n, bad, value, err := s.read(dst[:want*s.Cols])
+	if bad >= 0 {
+		return 0, fmt.Errorf("%s: value at row %d, column %d is %v, want %s", s.Name, s.row+bad/s.Cols, bad%s.Cols, value, s.conv.want())
 	}
 	s.row += n
 	if n == 0 && err == nil {
@@ -141,6 +138,19 @@ func (s *Source) Next(dst []int8) (int, error) {
 		err = nil
 	}
 	return n, err
+}
+
+// convert maps decoded values to votes; it returns the index of the first
+// bad one, or -1.
+func (c Convention) convert(dst []int8, vals []float64) (int, float64) {
+	for k, x := range vals {
+		v, ok := c.vote(x)
+		if !ok {
+			return k, x
+		}
+		dst[k] = v
+	}
+	return -1, 0
 }
 
 // newNpySource reads the header and returns a source over the data.
@@ -181,25 +191,49 @@ func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
 		return nil, fmt.Errorf("%s: unsupported dtype %q (want an integer or float array)", name, dt)
 	}
 	decode := decoder(dt[1], size, order)
+	// One-byte dtypes (the usual int8 votes) convert through a table.
+	var table [256]int16
+	for b := 0; b < 256 && size == 1; b++ {
+		x := decode([]byte{byte(b)})
+		table[b] = -1000
+		if v, ok := conv.vote(x); ok {
+			table[b] = int16(v)
+		}
+	}
 	left := s.Rows * s.Cols
-	raw := []byte{}
-	s.read = func(dst []float64) (int, error) {
+	var raw []byte
+	s.read = func(dst []int8) (int, int, float64, error) {
 		count := min(len(dst), left) / s.Cols * s.Cols
 		if count == 0 {
-			return 0, io.EOF
+			return 0, -1, 0, io.EOF
 		}
 		if cap(raw) < count*size {
 			raw = make([]byte, count*size)
 		}
 		raw = raw[:count*size]
 		if _, err := io.ReadFull(r, raw); err != nil {
-			return 0, fmt.Errorf("%s: reading data: %v (the file is truncated)", name, err)
-		}
-		for k := 0; k < count; k++ {
-			dst[k] = decode(raw[k*size:])
+			return 0, -1, 0, fmt.Errorf("%s: reading data: %v (the file is truncated)", name, err)
 		}
 		left -= count
-		return count / s.Cols, nil
+		if size == 1 {
+			for k, b := range raw {
+				v := table[b]
+				if v == -1000 {
+					return 0, k, decode(raw[k:]), nil
+				}
+				dst[k] = int8(v)
+			}
+			return count / s.Cols, -1, 0, nil
+		}
+		for k := 0; k < count; k++ {
+			x := decode(raw[k*size:])
+			v, ok := conv.vote(x)
+			if !ok {
+				return 0, k, x, nil
+			}
+			dst[k] = v
+		}
+		return count / s.Cols, -1, 0, nil
 	}
 	return s, nil
 }
@@ -274,27 +308,39 @@ func newCSVSource(r io.Reader, name string, conv Convention) (*Source, error) {
 			return nil, err
 		}
 	}
-	s.read = func(dst []float64) (int, error) {
+	var vals []float64
+	s.read = func(dst []int8) (int, int, float64, error) {
+		if cap(vals) < len(dst) {
+			vals = make([]float64, len(dst))
+		}
+		vals = vals[:len(dst)]
 		n := 0
 		if pending != nil {
-			copy(dst, pending)
+			copy(vals, pending)
 			pending = nil
 			n = 1
 		}
-		for ; (n+1)*s.Cols <= len(dst); n++ {
-			rec, err := cr.Read()
-			if err == io.EOF {
-				return n, io.EOF
+		var err error
+		for ; (n+1)*s.Cols <= len(vals); n++ {
+			rec, rerr := cr.Read()
+			if rerr == io.EOF {
+				err = io.EOF
+				break
 			}
 			line++
-			if err != nil {
-				return n, fmt.Errorf("%s: %v", name, err)
+			if rerr != nil {
+				err = fmt.Errorf("%s: %v", name, rerr)
+				break
 			}
-			if err := parse(rec, dst[n*s.Cols:(n+1)*s.Cols]); err != nil {
-				return n, err
+			if perr := parse(rec, vals[n*s.Cols:(n+1)*s.Cols]); perr != nil {
+				err = perr
+				break
 			}
 		}
-		return n, nil
+		if bad, x := conv.convert(dst[:n*s.Cols], vals[:n*s.Cols]); bad >= 0 {
+			return 0, bad, x, nil
+		}
+		return n, -1, 0, err
 	}
 	return s, nil
 }

@@ -1,0 +1,56 @@
+// Command mkvotes writes a large synthetic int8 vote matrix as .npy, in
+// chunks (bounded memory), for measuring the streaming fit:
+//
+//	go run ./bench/mkvotes -n 100000000 -m 20 -o /tmp/votes.npy
+//	/usr/bin/time -v go run -tags nocuda ./cmd/squid fit --votes /tmp/votes.npy -o /tmp/model.json
+package main
+
+import (
+	"bufio"
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/squid-ws/squid/synth"
+)
+
+func main() {
+	n := flag.Int("n", 100_000_000, "rows")
+	m := flag.Int("m", 20, "LFs")
+	out := flag.String("o", "votes.npy", "output .npy")
+	flag.Parse()
+	f, err := os.Create(*out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<22)
+	dict := fmt.Sprintf("{'descr': '|i1', 'fortran_order': False, 'shape': (%d, %d), }", *n, *m)
+	pad := 64 - (10+len(dict)+1)%64
+	header := []byte("\x93NUMPY\x01\x00")
+	header = binary.LittleEndian.AppendUint16(header, uint16(len(dict)+pad+1))
+	header = append(header, dict...)
+	for ; pad > 0; pad-- {
+		header = append(header, ' ')
+	}
+	header = append(header, '\n')
+	w.Write(header)
+	const chunk = 1 << 20
+	lfs := synth.Spread(*m, 0.55, 0.9, 0.3, 0.95)
+	for r0, seed := 0, uint64(1); r0 < *n; r0, seed = r0+chunk, seed+1 {
+		d, err := synth.Generate(synth.Config{N: min(chunk, *n-r0), LFs: lfs, Seed: seed})
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, v := range d.Votes {
+			w.WriteByte(byte(v))
+		}
+	}
+	if err := w.Flush(); err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+}
