@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -108,6 +109,9 @@ func (s *Sink) Close() error {
 	if err == nil {
 		err = s.tmp.Sync()
 	}
+	if err == nil {
+		err = s.tmp.Chmod(0o644) // CreateTemp makes 0600 files
+	}
 	if cerr := s.tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -124,4 +128,32 @@ func (s *Sink) Close() error {
 func (s *Sink) Abort() {
 	s.tmp.Close()
 	os.Remove(s.tmp.Name())
+}
+
+// ReadFloat64 reads a whole float64 .npy array (as written by Sink) into a
+// flat slice.
+func ReadFloat64(r io.Reader) ([]float64, error) {
+	h, err := readNpyHeader(r)
+	if err != nil {
+		return nil, err
+	}
+	if h.descr != "<f8" || h.fortran {
+		return nil, fmt.Errorf("votesio: array of %s (fortran %v), want C-order <f8", h.descr, h.fortran)
+	}
+	n := 1
+	for _, d := range h.shape {
+		n *= d
+	}
+	if n > 1<<34 {
+		return nil, fmt.Errorf("votesio: shape %v is too large", h.shape)
+	}
+	raw := make([]byte, 8*n)
+	if _, err := io.ReadFull(r, raw); err != nil {
+		return nil, fmt.Errorf("votesio: reading data: %v", err)
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
+	}
+	return out, nil
 }

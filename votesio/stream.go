@@ -96,18 +96,23 @@ func Open(path string, conv Convention) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	var s *Source
-	if strings.EqualFold(filepath.Ext(path), ".csv") {
-		s, err = newCSVSource(f, path, conv)
-	} else {
-		s, err = newNpySource(bufio.NewReaderSize(f, 1<<20), path, conv)
-	}
+	s, err := NewSource(f, path, conv)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
 	s.c = f
 	return s, nil
+}
+
+// NewSource streams votes from r; name (a file name or URL) labels errors
+// and its extension chooses the format: .csv for CSV, .npy otherwise.
+// Closing the source does not close r.
+func NewSource(r io.Reader, name string, conv Convention) (*Source, error) {
+	if strings.EqualFold(filepath.Ext(name), ".csv") {
+		return newCSVSource(r, name, conv)
+	}
+	return newNpySource(bufio.NewReaderSize(r, 1<<20), name, conv)
 }
 
 // Close closes the file.

@@ -65,6 +65,9 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	if err = tmp.Sync(); err != nil {
 		return err
 	}
+	if err = tmp.Chmod(0o644); err != nil { // CreateTemp makes 0600 files
+		return err
+	}
 	if err = tmp.Close(); err != nil {
 		return err
 	}

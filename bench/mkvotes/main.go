@@ -20,6 +20,7 @@ func main() {
 	n := flag.Int("n", 100_000_000, "rows")
 	m := flag.Int("m", 20, "LFs")
 	out := flag.String("o", "votes.npy", "output .npy")
+	seed := flag.Uint64("seed", 1, "random seed")
 	flag.Parse()
 	f, err := os.Create(*out)
 	if err != nil {
@@ -38,8 +39,8 @@ func main() {
 	w.Write(header)
 	const chunk = 1 << 20
 	lfs := synth.Spread(*m, 0.55, 0.9, 0.3, 0.95)
-	for r0, seed := 0, uint64(1); r0 < *n; r0, seed = r0+chunk, seed+1 {
-		d, err := synth.Generate(synth.Config{N: min(chunk, *n-r0), LFs: lfs, Seed: seed})
+	for r0, s := 0, *seed*1000003; r0 < *n; r0, s = r0+chunk, s+1 {
+		d, err := synth.Generate(synth.Config{N: min(chunk, *n-r0), LFs: lfs, Seed: s})
 		if err != nil {
 			log.Fatal(err)
 		}
