@@ -115,3 +115,17 @@ func Median(x []float64) float64 {
 	}
 	return (x[h-1] + x[h]) / 2
 }
+
+// AllPairs returns the arguments of TripletAggregate that estimate every LF
+// from every pair of other LFs: lf[e] = e, and every LF in a component of
+// its own.
+func AllPairs(m int) (lf, comp []int) {
+	lf, comp = make([]int, m), make([]int, m*m)
+	for e := range lf {
+		lf[e] = e
+		for f := 0; f < m; f++ {
+			comp[e*m+f] = f
+		}
+	}
+	return lf, comp
+}

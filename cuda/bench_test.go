@@ -53,13 +53,7 @@ func BenchmarkTriplet(b *testing.B) {
 		for i := range pairs {
 			pairs[i] = 0.1 + r.Float64()
 		}
-		lf, comp := make([]int, m), make([]int, m*m)
-		for e := range lf {
-			lf[e] = e
-			for f := 0; f < m; f++ {
-				comp[e*m+f] = f
-			}
-		}
+		lf, comp := cpu.AllPairs(m)
 		for _, median := range []bool{false, true} {
 			for _, side := range []string{"cpu", "gpu"} {
 				if side == "cpu" && m > 500 {

@@ -10,10 +10,10 @@ import (
 	"slices"
 	"testing"
 
-	"codeberg.org/sbinet/npyio"
 	"gorgonia.org/tensor"
 
 	"github.com/squid-ws/squid/cpu"
+	"github.com/squid-ws/squid/internal/testutil"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/synth"
 )
@@ -98,12 +98,9 @@ func TestTripletAggregateMatchesCPU(t *testing.T) {
 				pairs[i*m+j], pairs[j*m+i] = v, v
 			}
 		}
-		lf := make([]int, m)
-		comp := make([]int, m*m)
+		lf, comp := cpu.AllPairs(m)
 		for e := range lf {
-			lf[e] = e
 			for f := 0; f < m; f++ {
-				comp[e*m+f] = f
 				if m > 7 && f%5 == 0 {
 					comp[e*m+f] = -1 // a group of LFs the task does not separate
 				}
@@ -197,26 +194,9 @@ func TestFusedBCEMatchesCPU(t *testing.T) {
 // a failing GPU falls back to the CPU result.
 func TestBackendGoldenAndFallback(t *testing.T) {
 	dir := "../testdata/golden/indep_m20"
-	read := func(name string) []int8 {
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		var v []int8
-		if err := npyio.Read(f, &v); err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	train, devv := read("L_train.npy"), read("L_dev.npy")
-	want := func() []float64 {
-		f, _ := os.Open(filepath.Join(dir, "expected_triplet_median_proba_dev.npy"))
-		defer f.Close()
-		var v []float64
-		npyio.Read(f, &v)
-		return v
-	}()
+	train := testutil.ReadNpy[int8](t, filepath.Join(dir, "L_train.npy"))
+	devv := testutil.ReadNpy[int8](t, filepath.Join(dir, "L_dev.npy"))
+	want := testutil.ReadNpy[float64](t, filepath.Join(dir, "expected_triplet_median_proba_dev.npy"))
 	for _, fail := range []bool{false, true} {
 		dev.fail = fail
 		labelmodel.SetBackend(&Backend{Dev: dev, MinVotes: 1})

@@ -110,11 +110,7 @@ func (d *Device) FusedBCE(table []float64, votes []int8, m int, logits *Buffer, 
 	err := d.do(func() error {
 		var a, keep arena
 		defer a.free()
-		dv, err := upload(&a, votes)
-		if err != nil {
-			return err
-		}
-		dt, err := upload(&a, table)
+		dv, dt, err := uploadVotesTable(&a, votes, table)
 		if err != nil {
 			return err
 		}

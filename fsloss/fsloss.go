@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"gorgonia.org/tensor"
@@ -57,17 +58,14 @@ type Loss struct {
 
 // New returns a Loss with an empty buffer.
 func New(cfg Config) (*Loss, error) {
-	if cfg.BufferCapacity == 0 {
-		cfg.BufferCapacity = 100
-	}
-	if cfg.UpdateFrequency == 0 {
-		cfg.UpdateFrequency = 10
+	if err := bufferDefaults(&cfg.BufferCapacity, &cfg.UpdateFrequency); err != nil {
+		return nil, err
 	}
 	if cfg.PosWeight == 0 {
 		cfg.PosWeight = 1
 	}
-	if cfg.BufferCapacity < 0 || cfg.UpdateFrequency < 0 || cfg.PosWeight < 0 {
-		return nil, fmt.Errorf("fsloss: buffer capacity %d, update frequency %d and pos weight %v must be positive", cfg.BufferCapacity, cfg.UpdateFrequency, cfg.PosWeight)
+	if !(cfg.PosWeight > 0) || math.IsInf(cfg.PosWeight, 0) {
+		return nil, fmt.Errorf("fsloss: pos weight %v must be a positive number", cfg.PosWeight)
 	}
 	model, err := labelmodel.New(cfg.Spec)
 	if err != nil {

@@ -2,39 +2,24 @@ package fsloss
 
 import (
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"codeberg.org/sbinet/npyio"
 	"gorgonia.org/tensor"
 
+	"github.com/squid-ws/squid/internal/testutil"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/synth"
 )
 
 const golden = "../testdata/golden/fsloss_stream"
 
-func readNpy[T any](t *testing.T, name string) []T {
-	t.Helper()
-	f, err := os.Open(filepath.Join(golden, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []T
-	if err := npyio.Read(f, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // The reference FSLoss, fed 10 batches of 64 rows: losses, gradients,
 // probabilistic labels and row losses match (the reference ran in float32).
 func TestGoldenStream(t *testing.T) {
-	logits := readNpy[float32](t, "logits.npy")
-	weak := readNpy[int8](t, "weak_labels.npy")
+	logits := testutil.ReadNpy[float32](t, filepath.Join(golden, "logits.npy"))
+	weak := testutil.ReadNpy[int8](t, filepath.Join(golden, "weak_labels.npy"))
 	for _, variant := range []struct {
 		suffix string
 		pw     float64
@@ -43,10 +28,10 @@ func TestGoldenStream(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantLoss := readNpy[float64](t, "expected_loss"+variant.suffix+".npy")
-		wantGrad := readNpy[float64](t, "expected_grad"+variant.suffix+".npy")
-		wantProb := readNpy[float64](t, "expected_prob_labels"+variant.suffix+".npy")
-		wantRow := readNpy[float64](t, "expected_row_loss"+variant.suffix+".npy")
+		wantLoss := testutil.ReadNpy[float64](t, filepath.Join(golden, "expected_loss"+variant.suffix+".npy"))
+		wantGrad := testutil.ReadNpy[float64](t, filepath.Join(golden, "expected_grad"+variant.suffix+".npy"))
+		wantProb := testutil.ReadNpy[float64](t, filepath.Join(golden, "expected_prob_labels"+variant.suffix+".npy"))
+		wantRow := testutil.ReadNpy[float64](t, filepath.Join(golden, "expected_row_loss"+variant.suffix+".npy"))
 		for b := 0; b < 10; b++ {
 			x := tensor.New(tensor.WithShape(64, 1), tensor.WithBacking(append([]float32{}, logits[64*b:64*b+64]...)))
 			// Weak labels as int64, as the reference fed torch.long.

@@ -36,14 +36,8 @@ type MulticlassLoss struct {
 
 // NewMulticlass returns a MulticlassLoss with an empty buffer.
 func NewMulticlass(cfg MulticlassConfig) (*MulticlassLoss, error) {
-	if cfg.BufferCapacity == 0 {
-		cfg.BufferCapacity = 100
-	}
-	if cfg.UpdateFrequency == 0 {
-		cfg.UpdateFrequency = 10
-	}
-	if cfg.BufferCapacity < 0 || cfg.UpdateFrequency < 0 {
-		return nil, fmt.Errorf("fsloss: buffer capacity %d and update frequency %d must be positive", cfg.BufferCapacity, cfg.UpdateFrequency)
+	if err := bufferDefaults(&cfg.BufferCapacity, &cfg.UpdateFrequency); err != nil {
+		return nil, err
 	}
 	model, err := multiclass.New(cfg.Spec, cfg.K)
 	if err != nil {
@@ -128,33 +122,6 @@ func readClassVotes(t *tensor.Dense, batch, m, k int) ([]int8, error) {
 		out[i] = int8(v)
 	}
 	return out, nil
-}
-
-func asFloats(data any) ([]float64, error) {
-	conv := func(n int, at func(int) float64) []float64 {
-		out := make([]float64, n)
-		for i := range out {
-			out[i] = at(i)
-		}
-		return out
-	}
-	switch d := data.(type) {
-	case []int8:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
-	case []int16:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
-	case []int32:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
-	case []int64:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
-	case []int:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
-	case []float32:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
-	case []float64:
-		return d, nil
-	}
-	return nil, fmt.Errorf("unsupported dtype %T", data)
 }
 
 // softmaxCrossEntropy returns the mean over rows of -sum_c p_c log

@@ -1,5 +1,22 @@
 package fsloss
 
+import "fmt"
+
+// bufferDefaults fills in FlyingSquid's defaults (a buffer of 100 rows, a
+// refit every 10) and checks the values.
+func bufferDefaults(capacity, updateFrequency *int) error {
+	if *capacity == 0 {
+		*capacity = 100
+	}
+	if *updateFrequency == 0 {
+		*updateFrequency = 10
+	}
+	if *capacity < 0 || *updateFrequency < 0 {
+		return fmt.Errorf("fsloss: buffer capacity %d and update frequency %d must be positive", *capacity, *updateFrequency)
+	}
+	return nil
+}
+
 // ring is the buffer of the most recent weak-label rows, in FlyingSquid's
 // order: slot index is written next, and a refit is due after writing a
 // slot whose index is a multiple of the update frequency.

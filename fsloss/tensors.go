@@ -66,41 +66,22 @@ func readVotes(t *tensor.Dense, batch, m int, allowAbstain bool) ([]int8, error)
 	if len(shape) != 2 || shape[0] != batch || shape[1] != m {
 		return nil, fmt.Errorf("fsloss: weak labels have shape %v, want (%d, %d): one row of m = %d votes per logit row", []int(shape), batch, m, m)
 	}
-	out := make([]int8, batch*m)
-	var err error
-	switch d := dense(t).(type) {
-	case []int8:
-		err = convert(out, d, m, allowAbstain)
-	case []int16:
-		err = convert(out, d, m, allowAbstain)
-	case []int32:
-		err = convert(out, d, m, allowAbstain)
-	case []int64:
-		err = convert(out, d, m, allowAbstain)
-	case []int:
-		err = convert(out, d, m, allowAbstain)
-	case []float32:
-		err = convert(out, d, m, allowAbstain)
-	case []float64:
-		err = convert(out, d, m, allowAbstain)
-	default:
+	vals, err := asFloats(dense(t))
+	if err != nil {
 		return nil, fmt.Errorf("fsloss: weak labels have dtype %v, want a signed integer or float type", t.Dtype())
 	}
-	return out, err
-}
-
-func convert[T int8 | int16 | int32 | int64 | int | float32 | float64](dst []int8, src []T, m int, allowAbstain bool) error {
-	for i, x := range src {
+	out := make([]int8, len(vals))
+	for i, x := range vals {
 		if x != 1 && x != -1 && (x != 0 || !allowAbstain) {
 			want := "-1, 0 or +1"
 			if !allowAbstain {
 				want = "-1 or +1 (abstentions are not allowed)"
 			}
-			return fmt.Errorf("fsloss: weak label at row %d, column %d is %v, want %s", i/m, i%m, x, want)
+			return nil, fmt.Errorf("fsloss: weak label at row %d, column %d is %v, want %s", i/m, i%m, x, want)
 		}
-		dst[i] = int8(x)
+		out[i] = int8(x)
 	}
-	return nil
+	return out, nil
 }
 
 // bceWithLogits returns PyTorch's BCEWithLogitsLoss of logit x against
@@ -199,4 +180,32 @@ func BCEWithLogits(logits, labels *tensor.Dense, posWeight float64) (Result, err
 		posWeight = 1
 	}
 	return score(logits, x, y, batch, v, posWeight), nil
+}
+
+// asFloats returns the values of a tensor's backing slice as float64.
+func asFloats(data any) ([]float64, error) {
+	conv := func(n int, at func(int) float64) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = at(i)
+		}
+		return out
+	}
+	switch d := data.(type) {
+	case []int8:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []int16:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []int32:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []int64:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []int:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []float32:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []float64:
+		return d, nil
+	}
+	return nil, fmt.Errorf("unsupported dtype %T", data)
 }

@@ -251,34 +251,34 @@ __device__ void blockSumAtomic(double v, double* out) {
     if (threadIdx.x == 0) atomicAdd(out, red[0]);
 }
 
-// squid_fused_bce_f64 and _f32: one pass over a batch: labels from votes,
-// BCE-with-logits value and gradient against the logits (float64 or
-// float32), and the batch mean of the loss reduced on the device into
-// *loss (which must start at 0). grad is d mean / d logit.
-extern "C" __global__ void squid_fused_bce_f64(const signed char* votes, i64 batch, i64 m, const double* table,
-                                               const double* logits, double pw, double* labels, double* grad,
-                                               double* loss) {
-    i64 r = (i64)blockIdx.x * blockDim.x + threadIdx.x;
-    double l = 0;
-    if (r < batch) {
-        double g;
-        l = fusedRow(votes, m, table, logits[r], pw, r, &labels[r], &g) / (double)batch;
-        grad[r] = g / (double)batch;
-    }
-    blockSumAtomic(l, loss);
-}
-
-extern "C" __global__ void squid_fused_bce_f32(const signed char* votes, i64 batch, i64 m, const double* table,
-                                               const float* logits, double pw, double* labels, float* grad,
-                                               double* loss) {
+// fusedBCE is one pass over a batch: labels from votes, BCE-with-logits
+// value and gradient against the logits (float or double T), and the batch
+// mean of the loss reduced on the device into *loss (which must start at
+// 0). grad is d mean / d logit.
+template <typename T>
+__device__ void fusedBCE(const signed char* votes, i64 batch, i64 m, const double* table, const T* logits,
+                         double pw, double* labels, T* grad, double* loss) {
     i64 r = (i64)blockIdx.x * blockDim.x + threadIdx.x;
     double l = 0;
     if (r < batch) {
         double g;
         l = fusedRow(votes, m, table, (double)logits[r], pw, r, &labels[r], &g) / (double)batch;
-        grad[r] = (float)(g / (double)batch);
+        grad[r] = (T)(g / (double)batch);
     }
     blockSumAtomic(l, loss);
+}
+
+// squid_fused_bce_f64 and _f32 are fusedBCE for double and float logits.
+extern "C" __global__ void squid_fused_bce_f64(const signed char* votes, i64 batch, i64 m, const double* table,
+                                               const double* logits, double pw, double* labels, double* grad,
+                                               double* loss) {
+    fusedBCE<double>(votes, batch, m, table, logits, pw, labels, grad, loss);
+}
+
+extern "C" __global__ void squid_fused_bce_f32(const signed char* votes, i64 batch, i64 m, const double* table,
+                                               const float* logits, double pw, double* labels, float* grad,
+                                               double* loss) {
+    fusedBCE<float>(votes, batch, m, table, logits, pw, labels, grad, loss);
 }
 
 // squid_posterior_logodds writes P(Y=-1), P(Y=+1) per row (n x 2) from the

@@ -170,22 +170,7 @@ func (m *Model) classBalance(opts Options) ([]float64, error) {
 	cb := make([]float64, k)
 	switch {
 	case opts.ClassBalance != nil:
-		if len(opts.ClassBalance) != k {
-			return nil, fmt.Errorf("labelmodel: class balance has %d entries, want 2^v = %d", len(opts.ClassBalance), k)
-		}
-		var sum float64
-		for y, p := range opts.ClassBalance {
-			if p < 0 || math.IsNaN(p) || math.IsInf(p, 0) {
-				return nil, fmt.Errorf("labelmodel: class balance entry %d is %v, want a finite non-negative number", y, p)
-			}
-			sum += p
-		}
-		if sum == 0 {
-			return nil, errors.New("labelmodel: class balance sums to zero")
-		}
-		for y, p := range opts.ClassBalance {
-			cb[y] = p / sum
-		}
+		return NormalizeClassBalance(opts.ClassBalance, k, "2^v")
 	case opts.DevLabels != nil:
 		v := m.g.v
 		if len(opts.DevLabels) == 0 || len(opts.DevLabels)%v != 0 {
@@ -215,6 +200,30 @@ func (m *Model) classBalance(opts Options) ([]float64, error) {
 		}
 	}
 	return cb, nil
+}
+
+// NormalizeClassBalance checks that p has want entries (what names the
+// count in the error, e.g. "2^v" or "k"), all finite and non-negative and
+// not all zero, and returns them scaled to sum to one.
+func NormalizeClassBalance(p []float64, want int, what string) ([]float64, error) {
+	if len(p) != want {
+		return nil, fmt.Errorf("labelmodel: class balance has %d entries, want %s = %d", len(p), what, want)
+	}
+	var sum float64
+	for y, x := range p {
+		if x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("labelmodel: class balance entry %d is %v, want a finite non-negative number", y, x)
+		}
+		sum += x
+	}
+	if sum == 0 {
+		return nil, errors.New("labelmodel: class balance sums to zero")
+	}
+	out := make([]float64, want)
+	for y, x := range p {
+		out[y] = x / sum
+	}
+	return out, nil
 }
 
 // taskMarginal returns P(Y_tasks = values) under the class balance.

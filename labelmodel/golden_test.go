@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"codeberg.org/sbinet/npyio"
+	"github.com/squid-ws/squid/internal/testutil"
 )
 
 const goldenDir = "../testdata/golden"
@@ -32,20 +32,6 @@ type goldenCase struct {
 	} `json:"variants"`
 }
 
-func readNpy[T any](t testing.TB, path string) []T {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []T
-	if err := npyio.Read(f, &out); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return out
-}
-
 func loadCase(t testing.TB, name string) goldenCase {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(goldenDir, name, "case.json"))
@@ -60,23 +46,12 @@ func loadCase(t testing.TB, name string) goldenCase {
 }
 
 func loadVotes(t testing.TB, dir, file string, m int) Votes {
-	d := readNpy[int8](t, filepath.Join(dir, file))
+	d := testutil.ReadNpy[int8](t, filepath.Join(dir, file))
 	v, err := NewVotes(len(d)/m, m, d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return v
-}
-
-func maxAbsDiff(a, b []float64) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	var d float64
-	for i := range a {
-		d = max(d, math.Abs(a[i]-b[i]))
-	}
-	return d
 }
 
 // TestGoldenParity holds every golden case and variant against the
@@ -88,7 +63,7 @@ func TestGoldenParity(t *testing.T) {
 		dir := filepath.Join(goldenDir, name)
 		train := loadVotes(t, dir, "L_train.npy", c.M)
 		dev := loadVotes(t, dir, "L_dev.npy", c.M)
-		ydev := readNpy[int8](t, filepath.Join(dir, "Y_dev.npy"))
+		ydev := testutil.ReadNpy[int8](t, filepath.Join(dir, "Y_dev.npy"))
 		for vname, v := range c.Variants {
 			t.Run(name+"/"+vname, func(t *testing.T) {
 				model, err := New(Spec{M: c.M, V: c.V, TaskEdges: c.YEdges, LFTaskEdges: c.LambdaYEdges,
@@ -106,7 +81,7 @@ func TestGoldenParity(t *testing.T) {
 				if err := model.Fit(train, opts); err != nil {
 					t.Fatal(err)
 				}
-				if d := maxAbsDiff(model.ClassBalance(), v.ClassBalUsed); d > 1e-12 {
+				if d := testutil.MaxAbsDiff(model.ClassBalance(), v.ClassBalUsed); d > 1e-12 {
 					t.Errorf("class balance %v, want %v", model.ClassBalance(), v.ClassBalUsed)
 				}
 				if len(model.fit.exps.members) != len(v.Expectations) {
@@ -128,7 +103,7 @@ func TestGoldenParity(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if d := maxAbsDiff(acc, v.Accuracies); d > 1e-9 {
+					if d := testutil.MaxAbsDiff(acc, v.Accuracies); d > 1e-9 {
 						t.Errorf("accuracies differ by %g: %v want %v", d, acc, v.Accuracies)
 					}
 				}
@@ -140,21 +115,21 @@ func TestGoldenParity(t *testing.T) {
 					if _, err := os.Stat(path); err != nil {
 						continue
 					}
-					want := readNpy[float64](t, path)
+					want := testutil.ReadNpy[float64](t, path)
 					p, err := model.PredictProba(set.votes)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if d := maxAbsDiff(p.RawMatrix().Data, want); d > 1e-9 {
+					if d := testutil.MaxAbsDiff(p.RawMatrix().Data, want); d > 1e-9 {
 						t.Errorf("%s: max abs difference %g", set.file, d)
 					}
 				}
-				want := readNpy[float64](t, filepath.Join(dir, fmt.Sprintf("expected_%s_marg_dev.npy", vname)))
+				want := testutil.ReadNpy[float64](t, filepath.Join(dir, fmt.Sprintf("expected_%s_marg_dev.npy", vname)))
 				mg, err := model.PredictProbaMarginal(dev)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if d := maxAbsDiff(mg.RawMatrix().Data, want); d > 1e-9 {
+				if d := testutil.MaxAbsDiff(mg.RawMatrix().Data, want); d > 1e-9 {
 					t.Errorf("marginals: max abs difference %g", d)
 				}
 			})

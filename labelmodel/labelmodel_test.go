@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/squid-ws/squid/internal/testutil"
 	"github.com/squid-ws/squid/synth"
 )
 
@@ -263,7 +264,7 @@ func TestStatsMergeAndSlidingWindow(t *testing.T) {
 	m2, _ := New(m.Spec())
 	_ = m2.Fit(mustVotes(t, d), Options{})
 	p2, _ := m2.PredictProba(mustVotes(t, d))
-	if maxAbsDiff(p1.RawMatrix().Data, p2.RawMatrix().Data) != 0 {
+	if testutil.MaxAbsDiff(p1.RawMatrix().Data, p2.RawMatrix().Data) != 0 {
 		t.Error("fit from statistics differs from fit from votes")
 	}
 	other := NewStats(7)
@@ -286,12 +287,12 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	}
 	p1, _ := m.PredictProba(mustVotes(t, d))
 	p2, _ := back.PredictProba(mustVotes(t, d))
-	if maxAbsDiff(p1.RawMatrix().Data, p2.RawMatrix().Data) != 0 {
+	if testutil.MaxAbsDiff(p1.RawMatrix().Data, p2.RawMatrix().Data) != 0 {
 		t.Error("loaded model predicts differently")
 	}
 	a1, _ := m.EstimatedAccuracies()
 	a2, _ := back.EstimatedAccuracies()
-	if maxAbsDiff(a1, a2) != 0 {
+	if testutil.MaxAbsDiff(a1, a2) != 0 {
 		t.Error("loaded model has other accuracies")
 	}
 	for name, bad := range map[string]string{

@@ -275,11 +275,12 @@ func (m *Model) aggregateSingles(mo *moments, median, allPairs bool) (*estimate,
 			return nil, false
 		}
 		lf[e] = x.lfs[0]
-		for f := 0; f < M; f++ {
-			comp[e*M+f] = f
-			if !allPairs {
-				comp[e*M+f] = m.sep.comp[x.t][f]
+		if allPairs {
+			for f := 0; f < M; f++ {
+				comp[e*M+f] = f
 			}
+		} else {
+			copy(comp[e*M:(e+1)*M], m.sep.comp[x.t][:M])
 		}
 	}
 	value := make([]float64, len(lf))

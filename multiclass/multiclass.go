@@ -21,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -126,22 +125,7 @@ func (m *Model) classBalance(opts Options) ([]float64, error) {
 	cb := make([]float64, m.k)
 	switch {
 	case opts.ClassBalance != nil:
-		if len(opts.ClassBalance) != m.k {
-			return nil, fmt.Errorf("multiclass: class balance has %d entries, want k = %d", len(opts.ClassBalance), m.k)
-		}
-		var sum float64
-		for c, p := range opts.ClassBalance {
-			if !(p >= 0) || math.IsInf(p, 0) {
-				return nil, fmt.Errorf("multiclass: class balance entry %d is %v", c, p)
-			}
-			sum += p
-		}
-		if sum == 0 {
-			return nil, errors.New("multiclass: class balance sums to zero")
-		}
-		for c, p := range opts.ClassBalance {
-			cb[c] = p / sum
-		}
+		return labelmodel.NormalizeClassBalance(opts.ClassBalance, m.k, "k")
 	case opts.DevLabels != nil:
 		if len(opts.DevLabels) == 0 {
 			return nil, errors.New("multiclass: no dev labels")
@@ -246,14 +230,7 @@ func accuracies(stats []*labelmodel.Stats, k int) []float64 {
 			}
 		}
 	}
-	lf := make([]int, m)
-	comp := make([]int, m*m)
-	for e := range lf {
-		lf[e] = e
-		for f := 0; f < m; f++ {
-			comp[e*m+f] = f
-		}
-	}
+	lf, comp := cpu.AllPairs(m)
 	alpha := make([]float64, m)
 	cpu.TripletAggregate(M, m, lf, comp, false, alpha, make([]int, m), make([]int, m))
 	out := make([]float64, m)

@@ -13,6 +13,7 @@ import (
 	"codeberg.org/sbinet/npyio"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/squid-ws/squid/internal/testutil"
 	"github.com/squid-ws/squid/synth"
 )
 
@@ -23,36 +24,6 @@ func squid(t *testing.T, args ...string) (string, error) {
 	var out, errb bytes.Buffer
 	err := run(args, &out, &errb)
 	return out.String() + errb.String(), err
-}
-
-func readF64(t *testing.T, path string) []float64 {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var m mat.Dense
-	if err := npyio.Read(f, &m); err == nil {
-		return m.RawMatrix().Data
-	}
-	f.Seek(0, 0)
-	var v []float64
-	if err := npyio.Read(f, &v); err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-func maxDiff(a, b []float64) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	var d float64
-	for i := range a {
-		d = max(d, math.Abs(a[i]-b[i]))
-	}
-	return d
 }
 
 // The CLI reproduces the golden outputs end to end (fit, save, load, predict).
@@ -67,14 +38,14 @@ func TestFitPredictGolden(t *testing.T) {
 	if out, err := squid(t, "predict", "--model", model, "--votes", filepath.Join(basics, "L_dev.npy"), "-o", proba); err != nil {
 		t.Fatal(out, err)
 	}
-	if d := maxDiff(readF64(t, proba), readF64(t, filepath.Join(basics, "expected_triplet_mean_cb_proba_dev.npy"))); d > 1e-9 {
+	if d := testutil.MaxAbsDiff(testutil.ReadFloats(t, proba), testutil.ReadFloats(t, filepath.Join(basics, "expected_triplet_mean_cb_proba_dev.npy"))); d > 1e-9 {
 		t.Errorf("predict: max abs difference %g", d)
 	}
 	marg := filepath.Join(dir, "m.npy")
 	if out, err := squid(t, "predict", "--marginal", "--model", model, "--votes", filepath.Join(basics, "L_dev.npy"), "-o", marg); err != nil {
 		t.Fatal(out, err)
 	}
-	if d := maxDiff(readF64(t, marg), readF64(t, filepath.Join(basics, "expected_triplet_mean_cb_marg_dev.npy"))); d > 1e-9 {
+	if d := testutil.MaxAbsDiff(testutil.ReadFloats(t, marg), testutil.ReadFloats(t, filepath.Join(basics, "expected_triplet_mean_cb_marg_dev.npy"))); d > 1e-9 {
 		t.Errorf("predict --marginal: max abs difference %g", d)
 	}
 	out, err := squid(t, "accuracies", "--model", model)
@@ -96,7 +67,7 @@ func TestFitPredictGolden(t *testing.T) {
 	if out, err := squid(t, "predict", "--marginal", "--model", model, "--votes", filepath.Join(seq, "L_dev.npy"), "-o", marg); err != nil {
 		t.Fatal(out, err)
 	}
-	if d := maxDiff(readF64(t, marg), readF64(t, filepath.Join(seq, "expected_triplet_mean_marg_dev.npy"))); d > 1e-9 {
+	if d := testutil.MaxAbsDiff(testutil.ReadFloats(t, marg), testutil.ReadFloats(t, filepath.Join(seq, "expected_triplet_mean_marg_dev.npy"))); d > 1e-9 {
 		t.Errorf("seq --compat: max abs difference %g", d)
 	}
 }
@@ -182,8 +153,8 @@ func TestStreamingCSVAndConventions(t *testing.T) {
 	run1("predict", "--model", filepath.Join(dir, "a.json"), "--votes", basics, "--chunk", "77", "-o", npyOut)
 	csvOut := filepath.Join(dir, "p.csv")
 	run1("predict", "--model", filepath.Join(dir, "a.json"), "--votes", csvPath, "--abstain", "-1", "-o", csvOut)
-	want := readF64(t, filepath.Join(golden, "basics", "expected_triplet_mean_proba_train.npy"))
-	if d := maxDiff(readF64(t, npyOut), want); d > 1e-9 {
+	want := testutil.ReadFloats(t, filepath.Join(golden, "basics", "expected_triplet_mean_proba_train.npy"))
+	if d := testutil.MaxAbsDiff(testutil.ReadFloats(t, npyOut), want); d > 1e-9 {
 		t.Errorf("chunked predict differs from golden by %g", d)
 	}
 	lines := strings.Split(strings.TrimSpace(mustRead(t, csvOut)), "\n")
@@ -228,7 +199,7 @@ func TestMulticlassAndAnalyze(t *testing.T) {
 	if o, err := squid(t, "predict", "--model", model, "--votes", votes, "-o", out); err != nil {
 		t.Fatal(o, err)
 	}
-	if p := readF64(t, out); len(p) != 3*d.N || math.Abs(p[0]+p[1]+p[2]-1) > 1e-12 {
+	if p := testutil.ReadFloats(t, out); len(p) != 3*d.N || math.Abs(p[0]+p[1]+p[2]-1) > 1e-12 {
 		t.Fatalf("multiclass output: %d values", len(p))
 	}
 	table, err := squid(t, "analyze", "--votes", votes, "--classes", "3", "--dev-labels", gold)
