@@ -95,6 +95,24 @@ __device__ __forceinline__ double tripletValue(double mab, double mac, double mb
     return sqrt(fabs(mab * mac / mbc));
 }
 
+// forEachTriplet calls f(value, zero) for every candidate pair x < y of
+// expectation LF le that this thread handles (y strided by blockDim.x):
+// x and y differ from le, lie in other components than le (comp c), and in
+// different components from each other.
+template <class F>
+__device__ void forEachTriplet(const double* pairs, i64 le, const i64* c, i64 m, F f) {
+    for (i64 x = 0; x < m; x++) {
+        if (x == le || c[x] == c[le]) continue;
+        double mex = pairs[le * m + x];
+        for (i64 y = x + 1 + threadIdx.x; y < m; y += blockDim.x) {
+            if (y == le || c[y] == c[le] || c[y] == c[x]) continue;
+            int zero;
+            double v = tripletValue(mex, pairs[le * m + y], pairs[x * m + y], &zero);
+            f(v, zero);
+        }
+    }
+}
+
 // squid_triplet_mean estimates E[λ_e Y] for expectation e = blockIdx.x as
 // the mean over every candidate pair x < y: LFs other than lf[e] with
 // comp[e*m + x] != comp[e*m + lf[e]] (separated from e by its task) and
@@ -112,17 +130,11 @@ extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf
     const i64* c = comp + e * m;
     double s = 0;
     i64 cnt = 0, z = 0;
-    for (i64 x = 0; x < m; x++) {
-        if (x == le || c[x] == c[le]) continue;
-        double mex = pairs[le * m + x];
-        for (i64 y = x + 1 + threadIdx.x; y < m; y += blockDim.x) {
-            if (y == le || c[y] == c[le] || c[y] == c[x]) continue;
-            int zero;
-            s += tripletValue(mex, pairs[le * m + y], pairs[x * m + y], &zero);
-            cnt++;
-            z += zero;
-        }
-    }
+    forEachTriplet(pairs, le, c, m, [&](double v, int zero) {
+        s += v;
+        cnt++;
+        z += zero;
+    });
     red[threadIdx.x] = s;
     redc[threadIdx.x] = cnt;
     redz[threadIdx.x] = z;
@@ -166,18 +178,11 @@ extern "C" __global__ void squid_triplet_median(const double* pairs, const i64* 
         zsum = 0;
     }
     __syncthreads();
-    for (i64 x = 0; x < m; x++) {
-        if (x == le || c[x] == c[le]) continue;
-        double mex = pairs[le * m + x];
-        for (i64 y = x + 1 + threadIdx.x; y < m; y += blockDim.x) {
-            if (y == le || c[y] == c[le] || c[y] == c[x]) continue;
-            int zero;
-            double v = tripletValue(mex, pairs[le * m + y], pairs[x * m + y], &zero);
-            unsigned long long at = atomicAdd(&fill, 1ull);
-            if (at < (unsigned long long)capacity) vals[at] = (u64)__double_as_longlong(v);
-            if (zero) atomicAdd(&zsum, 1ull);
-        }
-    }
+    forEachTriplet(pairs, le, c, m, [&](double v, int zero) {
+        unsigned long long at = atomicAdd(&fill, 1ull);
+        if (at < (unsigned long long)capacity) vals[at] = (u64)__double_as_longlong(v);
+        if (zero) atomicAdd(&zsum, 1ull);
+    });
     __syncthreads();
     u64 n = fill;
     if (n > (u64)capacity) n = capacity;  // cannot happen when capacity is the pair count
