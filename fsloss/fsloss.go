@@ -49,11 +49,10 @@ type Config struct {
 
 // Loss is the online FlyingSquid loss. It is not safe for concurrent use.
 type Loss struct {
-	cfg     Config
-	model   *labelmodel.Model
-	stats   *labelmodel.Stats
-	ring    ring
-	scratch []float64
+	cfg   Config
+	model *labelmodel.Model
+	stats *labelmodel.Stats
+	ring  ring
 }
 
 // New returns a Loss with an empty buffer.
@@ -72,7 +71,7 @@ func New(cfg Config) (*Loss, error) {
 		return nil, err
 	}
 	l := &Loss{cfg: cfg, model: model, stats: model.NewStats(),
-		ring: newRing(cfg.Spec.M, cfg.BufferCapacity, cfg.UpdateFrequency), scratch: make([]float64, model.Classes())}
+		ring: newRing(cfg.Spec.M, cfg.BufferCapacity, cfg.UpdateFrequency)}
 	return l, nil
 }
 
@@ -99,21 +98,19 @@ func (l *Loss) Forward(logits, weakLabels *tensor.Dense) (Result, error) {
 		return Result{}, err
 	}
 	labels := make([]float64, batch*v)
-	for r := 0; r < batch; r++ {
-		row := votes[r*m : (r+1)*m]
-		if err := l.push(row); err != nil {
-			return Result{}, err
-		}
-		out := labels[r*v : (r+1)*v]
-		if err := l.model.PredictMarginalInto(out, l.scratch, labelmodel.Votes{N: 1, M: m, Data: row}); err != nil {
-			return Result{}, err
-		}
-		if l.cfg.ClampVals {
-			for t, p := range out {
-				out[t] = 0
-				if p >= 0.5 {
-					out[t] = 1
-				}
+	scratch := make([]float64, batch*l.model.Classes())
+	err = l.ring.forRows(batch, func(r int) error { return l.push(votes[r*m : (r+1)*m]) }, func(a, b int) error {
+		return l.model.PredictMarginalInto(labels[a*v:b*v], scratch[a*l.model.Classes():b*l.model.Classes()],
+			labelmodel.Votes{N: b - a, M: m, Data: votes[a*m : b*m]})
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	if l.cfg.ClampVals {
+		for i, p := range labels {
+			labels[i] = 0
+			if p >= 0.5 {
+				labels[i] = 1
 			}
 		}
 	}

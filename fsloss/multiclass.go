@@ -82,20 +82,21 @@ func (l *MulticlassLoss) Forward(logits, weakLabels *tensor.Dense) (Result, erro
 		return Result{}, err
 	}
 	labels := make([]float64, batch*k)
-	for r := 0; r < batch; r++ {
-		row := raw[r*m : (r+1)*m]
-		refit, err := l.ring.push(row, func(old []int8) error { return l.update(old, -1) }, func(row []int8) error { return l.update(row, 1) })
-		if err != nil {
-			return Result{}, err
+	push := func(r int) error {
+		refit, err := l.ring.push(raw[r*m:(r+1)*m], func(old []int8) error { return l.update(old, -1) }, func(row []int8) error { return l.update(row, 1) })
+		if err != nil || !refit {
+			return err
 		}
-		if refit {
-			if err := l.model.FitStats(l.stats, l.cfg.Fit); err != nil {
-				return Result{}, fmt.Errorf("fsloss: refitting the label model: %w", err)
-			}
+		if err := l.model.FitStats(l.stats, l.cfg.Fit); err != nil {
+			return fmt.Errorf("fsloss: refitting the label model: %w", err)
 		}
-		if err := l.model.PredictProbaInto(labels[r*k:(r+1)*k], multiclass.Votes{N: 1, M: m, Data: row}); err != nil {
-			return Result{}, err
-		}
+		return nil
+	}
+	label := func(a, b int) error {
+		return l.model.PredictProbaInto(labels[a*k:b*k], multiclass.Votes{N: b - a, M: m, Data: raw[a*m : b*m]})
+	}
+	if err := l.ring.forRows(batch, push, label); err != nil {
+		return Result{}, err
 	}
 	return softmaxCrossEntropy(logits, x, labels, batch, k), nil
 }

@@ -54,3 +54,26 @@ func (r *ring) push(row []int8, evict, add func(row []int8) error) (refit bool, 
 
 // rows returns the rows held (in slot order).
 func (r *ring) rows() []int8 { return r.buf[:r.size*r.m] }
+
+// forRows pushes the rows of a batch into the ring one by one and labels
+// them in segments: rows that share a fitted model (no refit between them)
+// are labelled in one call, label(a, b) for rows [a, b). A refit happens
+// when a row is pushed, before that row is labelled, as in FlyingSquid.
+func (r *ring) forRows(batch int, push func(row int) error, label func(a, b int) error) error {
+	start := 0
+	for row := 0; row < batch; row++ {
+		if r.index%r.updateFrequency == 0 && row > start {
+			if err := label(start, row); err != nil {
+				return err
+			}
+			start = row
+		}
+		if err := push(row); err != nil {
+			return err
+		}
+	}
+	if start < batch {
+		return label(start, batch)
+	}
+	return nil
+}
