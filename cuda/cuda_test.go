@@ -13,6 +13,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/squid-ws/squid/cpu"
+	"github.com/squid-ws/squid/fsloss"
 	"github.com/squid-ws/squid/internal/testutil"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/synth"
@@ -217,4 +218,48 @@ func TestBackendGoldenAndFallback(t *testing.T) {
 	}
 	dev.fail = false
 	labelmodel.SetBackend(nil)
+}
+
+// The GPU loss reproduces fsloss.Loss.Forward on the golden stream (float32
+// logits on the device, refits inside batches, a first fit on one row).
+func TestLossForwardMatchesCPU(t *testing.T) {
+	dir := "../testdata/golden/fsloss_stream"
+	logits := testutil.ReadNpy[float32](t, filepath.Join(dir, "logits.npy"))
+	weak := testutil.ReadNpy[int8](t, filepath.Join(dir, "weak_labels.npy"))
+	for _, pw := range []float64{0, 2} {
+		cpuLoss, _ := fsloss.New(fsloss.Config{Spec: labelmodel.Spec{M: 5}, PosWeight: pw})
+		gpuLoss, _ := fsloss.New(fsloss.Config{Spec: labelmodel.Spec{M: 5}, PosWeight: pw})
+		for b := 0; b < 10; b++ {
+			x := tensor.New(tensor.WithShape(64, 1), tensor.WithBacking(append([]float32{}, logits[64*b:64*b+64]...)))
+			rows := func() *tensor.Dense {
+				return tensor.New(tensor.WithShape(64, 5), tensor.WithBacking(append([]int8{}, weak[64*5*b:64*5*(b+1)]...)))
+			}
+			want, err := cpuLoss.Forward(x, rows())
+			if err != nil {
+				t.Fatal(err)
+			}
+			buf, err := dev.ToDevice(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := dev.LossForward(gpuLoss, buf, rows())
+			if err != nil {
+				t.Fatal(err)
+			}
+			labels, _ := got.Labels.ToHost()
+			grad, _ := got.Grad.ToHost()
+			if math.Abs(got.Loss-want.Loss) > 1e-9 {
+				t.Errorf("pw %v batch %d: loss %v, CPU %v", pw, b, got.Loss, want.Loss)
+			}
+			wl, wg := want.Labels.Data().([]float64), want.Grad.Data().([]float32)
+			for r := 0; r < 64; r++ {
+				if math.Abs(labels.Data().([]float64)[r]-wl[r]) > 1e-12 || math.Abs(float64(grad.Data().([]float32)[r]-wg[r])) > 1e-7 {
+					t.Fatalf("pw %v batch %d row %d: label/grad differ from the CPU", pw, b, r)
+				}
+			}
+			buf.Free()
+			got.Labels.Free()
+			got.Grad.Free()
+		}
+	}
 }

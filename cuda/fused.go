@@ -9,6 +9,7 @@ import (
 	"gorgonia.org/cu"
 	"gorgonia.org/tensor"
 
+	"github.com/squid-ws/squid/fsloss"
 	"github.com/squid-ws/squid/kernels"
 )
 
@@ -126,9 +127,94 @@ func (d *Device) FusedBCE(table []float64, votes []int8, m int, logits *Buffer, 
 			return err
 		}
 		if err := d.launch(kernel, [3]int{blocks(int64(batch), 256), 1, 1}, [3]int{256, 1, 1},
-			dv, int64(batch), int64(m), dt, logits.ptr, pw, res.Labels.ptr, res.Grad.ptr, loss); err != nil {
+			dv, int64(batch), int64(m), dt, logits.ptr, pw, res.Labels.ptr, res.Grad.ptr, loss, int64(batch)); err != nil {
 			keep.free()
 			return err
+		}
+		host := make([]float64, 1)
+		if err := download(host, loss); err != nil {
+			keep.free()
+			return err
+		}
+		res.Loss = host[0]
+		return nil
+	})
+	return res, err
+}
+
+// LossForward is fsloss.Loss.Forward with the scoring on the GPU, over
+// device logits (batch or batch x 1, float32 or float64): the loss buffers
+// the weak labels and refits on the CPU (Loss.Push), then every run of rows
+// labelled by one fitted model is one launch of the fused kernel, which
+// makes the labels from the votes and the model's log-odds table and
+// scores the logits, all launches adding to one batch mean on the device.
+// Rows whose model has no log-odds table (degenerate fits, clamped labels)
+// get their labels from the CPU and the same scoring kernel.
+func (d *Device) LossForward(l *fsloss.Loss, logits *Buffer, weakLabels *tensor.Dense) (FusedResult, error) {
+	batch := logits.shape.TotalSize()
+	if weakLabels == nil || len(weakLabels.Shape()) != 2 || weakLabels.Shape()[0] != batch {
+		return FusedResult{}, fmt.Errorf("cuda: LossForward: weak labels must have %d rows, one per logit", batch)
+	}
+	fused, given := kernels.FusedBCEF64, kernels.BCEF64
+	switch logits.dt {
+	case tensor.Float32:
+		fused, given = kernels.FusedBCEF32, kernels.BCEF32
+	case tensor.Float64:
+	default:
+		return FusedResult{}, fmt.Errorf("cuda: LossForward: logits dtype %v, want float32 or float64", logits.dt)
+	}
+	votes, segs, err := l.Push(weakLabels)
+	if err != nil {
+		return FusedResult{}, err
+	}
+	m := len(votes) / max(batch, 1)
+	res := FusedResult{
+		Labels: &Buffer{d: d, shape: tensor.Shape{batch}, dt: tensor.Float64},
+		Grad:   &Buffer{d: d, shape: logits.shape.Clone(), dt: logits.dt},
+	}
+	size := int64(logits.dt.Size())
+	err = d.do(func() error {
+		var a, keep arena
+		defer a.free()
+		dv, err := upload(&a, votes)
+		if err != nil {
+			return err
+		}
+		loss, err := zeroed[float64](&a, 1)
+		if err != nil {
+			return err
+		}
+		if res.Labels.ptr, err = keep.alloc(int64(batch) * 8); err != nil {
+			return err
+		}
+		if res.Grad.ptr, err = keep.alloc(int64(batch) * size); err != nil {
+			keep.free()
+			return err
+		}
+		for _, s := range segs {
+			n := int64(s.To - s.From)
+			at := func(p cu.DevicePtr, elem int64) cu.DevicePtr { return p + cu.DevicePtr(int64(s.From)*elem) }
+			grid, block := [3]int{blocks(n, 256), 1, 1}, [3]int{256, 1, 1}
+			if s.LogOdds != nil {
+				dt, err := upload(&a, s.LogOdds)
+				if err == nil {
+					err = d.launch(fused, grid, block, at(dv, int64(m)), n, int64(m), dt, at(logits.ptr, size), l.PosWeight(),
+						at(res.Labels.ptr, 8), at(res.Grad.ptr, size), loss, int64(batch))
+				}
+				if err != nil {
+					keep.free()
+					return err
+				}
+				continue
+			}
+			err := cu.MemcpyHtoD(at(res.Labels.ptr, 8), ptrOf(s.Labels), n*8)
+			if err == nil {
+				err = d.launch(given, grid, block, n, at(logits.ptr, size), l.PosWeight(), at(res.Labels.ptr, 8), at(res.Grad.ptr, size), loss, int64(batch))
+			}
+			if err != nil {
+				keep.free()
+				return err
+			}
 		}
 		host := make([]float64, 1)
 		if err := download(host, loss); err != nil {

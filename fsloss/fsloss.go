@@ -98,23 +98,83 @@ func (l *Loss) Forward(logits, weakLabels *tensor.Dense) (Result, error) {
 		return Result{}, err
 	}
 	labels := make([]float64, batch*v)
-	scratch := make([]float64, batch*l.model.Classes())
+	k := l.model.Classes()
+	scratch := make([]float64, batch*k)
 	err = l.ring.forRows(batch, func(r int) error { return l.push(votes[r*m : (r+1)*m]) }, func(a, b int) error {
-		return l.model.PredictMarginalInto(labels[a*v:b*v], scratch[a*l.model.Classes():b*l.model.Classes()],
-			labelmodel.Votes{N: b - a, M: m, Data: votes[a*m : b*m]})
+		return l.label(labels[a*v:b*v], scratch[a*k:b*k], votes[a*m:b*m])
 	})
 	if err != nil {
 		return Result{}, err
 	}
+	return score(logits, x, labels, batch, v, l.cfg.PosWeight), nil
+}
+
+// Segment is a run of rows [From, To) of a batch labelled by one fitted
+// label model (the model changes only at refits).
+type Segment struct {
+	From, To int
+	// LogOdds is that model's per-LF log-odds table
+	// (labelmodel.Model.LogOddsTable), for a fused loss that makes the
+	// labels itself; nil when the model has none, and then Labels holds the
+	// segment's probabilistic labels.
+	LogOdds []float64
+	Labels  []float64
+}
+
+// Push adds a batch's weak labels (batch x m) to the buffer, refitting as
+// Forward does, without scoring: it returns the validated votes and the
+// segments of rows that share a fitted model, for a loss computed elsewhere
+// (the fused GPU loss of package cuda). Forward is the same push followed
+// by labelling and scoring on the CPU. Push needs a one-task model; on
+// error nothing is changed.
+func (l *Loss) Push(weakLabels *tensor.Dense) ([]int8, []Segment, error) {
+	if l.cfg.Spec.Tasks() != 1 {
+		return nil, nil, fmt.Errorf("fsloss: Push needs a one-task model, this one has v = %d", l.cfg.Spec.Tasks())
+	}
+	if weakLabels == nil || len(weakLabels.Shape()) != 2 {
+		return nil, nil, fmt.Errorf("fsloss: weak labels must be (batch, %d)", l.cfg.Spec.M)
+	}
+	m, batch := l.cfg.Spec.M, weakLabels.Shape()[0]
+	votes, err := readVotes(weakLabels, batch, m, !l.cfg.Spec.NoAbstentions)
+	if err != nil {
+		return nil, nil, err
+	}
+	var segs []Segment
+	err = l.ring.forRows(batch, func(r int) error { return l.push(votes[r*m : (r+1)*m]) }, func(a, b int) error {
+		seg := Segment{From: a, To: b}
+		if table, ok := l.model.LogOddsTable(); ok && !l.cfg.ClampVals {
+			seg.LogOdds = table
+		} else {
+			seg.Labels = make([]float64, b-a)
+			if err := l.label(seg.Labels, make([]float64, 2*(b-a)), votes[a*m:b*m]); err != nil {
+				return err
+			}
+		}
+		segs = append(segs, seg)
+		return nil
+	})
+	return votes, segs, err
+}
+
+// PosWeight returns the positive-class weight of the loss.
+func (l *Loss) PosWeight() float64 { return l.cfg.PosWeight }
+
+// label writes the (clamped when configured) probabilistic labels of rows
+// of votes with the current model.
+func (l *Loss) label(out, scratch []float64, votes []int8) error {
+	m := l.cfg.Spec.M
+	if err := l.model.PredictMarginalInto(out, scratch, labelmodel.Votes{N: len(votes) / m, M: m, Data: votes}); err != nil {
+		return err
+	}
 	if l.cfg.ClampVals {
-		for i, p := range labels {
-			labels[i] = 0
+		for i, p := range out {
+			out[i] = 0
 			if p >= 0.5 {
-				labels[i] = 1
+				out[i] = 1
 			}
 		}
 	}
-	return score(logits, x, labels, batch, v, l.cfg.PosWeight), nil
+	return nil
 }
 
 // push stores one row in the ring buffer, keeps the statistics in step and

@@ -291,3 +291,57 @@ func TestMulticlassLoss(t *testing.T) {
 		t.Errorf("class 4 with k = 4: %v", err)
 	}
 }
+
+// Push leaves the same state as Forward, and its segments' log-odds tables
+// (or labels) reproduce Forward's labels: what the fused GPU loss computes.
+func TestPushSegmentsMatchForward(t *testing.T) {
+	weak := testutil.ReadNpy[int8](t, filepath.Join(golden, "weak_labels.npy"))
+	a, _ := New(Config{Spec: labelmodel.Spec{M: 5}})
+	b, _ := New(Config{Spec: labelmodel.Spec{M: 5}})
+	tables := 0
+	for batch := 0; batch < 10; batch++ {
+		rows := append([]int8{}, weak[batch*64*5:(batch+1)*64*5]...)
+		x := tensor.New(tensor.WithShape(64, 1), tensor.WithBacking(make([]float64, 64)))
+		ra, err := a.Forward(x, tensor.New(tensor.WithShape(64, 5), tensor.WithBacking(rows)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		votes, segs, err := b.Push(tensor.New(tensor.WithShape(64, 5), tensor.WithBacking(rows)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ra.Labels.Data().([]float64)
+		next := 0
+		for _, s := range segs {
+			if s.From != next || s.To <= s.From {
+				t.Fatalf("segments do not tile the batch: %+v", segs)
+			}
+			next = s.To
+			for r := s.From; r < s.To; r++ {
+				var p float64
+				if s.LogOdds != nil {
+					tables++
+					z := s.LogOdds[15]
+					for i, v := range votes[r*5 : r*5+5] {
+						z += s.LogOdds[3*i+int(v)+1]
+					}
+					p = 1 / (1 + math.Exp(-z))
+				} else {
+					p = s.Labels[r-s.From]
+				}
+				if math.Abs(p-want[r]) > 1e-12 {
+					t.Fatalf("batch %d row %d: segment label %v, Forward %v", batch, r, p, want[r])
+				}
+			}
+		}
+		if next != 64 {
+			t.Fatalf("segments end at %d", next)
+		}
+	}
+	if tables == 0 {
+		t.Error("no segment had a log-odds table")
+	}
+	if !a.Stats().Equal(b.Stats()) {
+		t.Error("Push and Forward leave different statistics")
+	}
+}

@@ -26,6 +26,8 @@ const (
 	TripletMedian   = "squid_triplet_median"
 	FusedBCEF64     = "squid_fused_bce_f64"
 	FusedBCEF32     = "squid_fused_bce_f32"
+	BCEF64          = "squid_bce_f64"
+	BCEF32          = "squid_bce_f32"
 	PosteriorLogOdd = "squid_posterior_logodds"
 )
 

@@ -7,7 +7,7 @@ import (
 
 // The embedded PTX is current and holds every kernel the driver launches.
 func TestPTXHasEveryKernel(t *testing.T) {
-	for _, name := range []string{Pack, PairCounts, TripletMean, TripletMedian, FusedBCEF64, FusedBCEF32, PosteriorLogOdd} {
+	for _, name := range []string{Pack, PairCounts, TripletMean, TripletMedian, FusedBCEF64, FusedBCEF32, BCEF64, BCEF32, PosteriorLogOdd} {
 		if !strings.Contains(PTX, ".entry "+name+"(") {
 			t.Errorf("PTX lacks kernel %s: run go generate ./kernels", name)
 		}

@@ -226,17 +226,18 @@ extern "C" __global__ void squid_triplet_median(const double* pairs, const i64* 
     }
 }
 
-// fusedRow computes, for row r, the probabilistic label P(Y=+1 | votes)
-// from the per-LF log-odds table (3 entries per LF, then the base at 3m)
-// and BCE-with-logits of logit x against it (positive weight pw); it
-// returns the row's loss and writes the label and d loss / d x.
-__device__ __forceinline__ double fusedRow(const signed char* votes, i64 m, const double* table, double x,
-                                           double pw, i64 r, double* label, double* g) {
+// labelFromVotes is P(Y=+1 | votes of row r) from the per-LF log-odds
+// table (3 entries per LF, then the base at 3m).
+__device__ __forceinline__ double labelFromVotes(const signed char* votes, i64 m, const double* table, i64 r) {
     double s = table[3 * m];
     const signed char* row = votes + r * m;
     for (i64 i = 0; i < m; i++) s += table[3 * i + row[i] + 1];
-    double p = 1.0 / (1.0 + exp(-s));
-    *label = p;
+    return 1.0 / (1.0 + exp(-s));
+}
+
+// bceRow is BCE-with-logits of logit x against label p with positive
+// weight pw; it returns the loss and writes d loss / d x.
+__device__ __forceinline__ double bceRow(double x, double p, double pw, double* g) {
     double softplus = fmax(-x, 0.0) + log1p(exp(-fabs(x)));
     double w = 1.0 + (pw - 1.0) * p;
     double sig = 1.0 / (1.0 + exp(-x));
@@ -256,34 +257,50 @@ __device__ void blockSumAtomic(double v, double* out) {
     if (threadIdx.x == 0) atomicAdd(out, red[0]);
 }
 
-// fusedBCE is one pass over a batch: labels from votes, BCE-with-logits
-// value and gradient against the logits (float or double T), and the batch
-// mean of the loss reduced on the device into *loss (which must start at
-// 0). grad is d mean / d logit.
+// fusedBCE is one pass over rows [0, batch) of a batch of denom rows:
+// labels from votes (fromVotes) or given in labels, BCE-with-logits value
+// and gradient against the logits (float or double T), and the sum of the
+// rows' losses divided by denom reduced on the device into *loss. grad is
+// d mean / d logit. A batch labelled by several fitted models is several
+// launches over its row ranges with one denom.
 template <typename T>
 __device__ void fusedBCE(const signed char* votes, i64 batch, i64 m, const double* table, const T* logits,
-                         double pw, double* labels, T* grad, double* loss) {
+                         double pw, double* labels, T* grad, double* loss, i64 denom, bool fromVotes) {
     i64 r = (i64)blockIdx.x * blockDim.x + threadIdx.x;
     double l = 0;
     if (r < batch) {
+        if (fromVotes) labels[r] = labelFromVotes(votes, m, table, r);
         double g;
-        l = fusedRow(votes, m, table, (double)logits[r], pw, r, &labels[r], &g) / (double)batch;
-        grad[r] = (T)(g / (double)batch);
+        l = bceRow((double)logits[r], labels[r], pw, &g) / (double)denom;
+        grad[r] = (T)(g / (double)denom);
     }
     blockSumAtomic(l, loss);
 }
 
-// squid_fused_bce_f64 and _f32 are fusedBCE for double and float logits.
+// squid_fused_bce_f64 and _f32 make the labels from the votes and score
+// double or float logits against them.
 extern "C" __global__ void squid_fused_bce_f64(const signed char* votes, i64 batch, i64 m, const double* table,
                                                const double* logits, double pw, double* labels, double* grad,
-                                               double* loss) {
-    fusedBCE<double>(votes, batch, m, table, logits, pw, labels, grad, loss);
+                                               double* loss, i64 denom) {
+    fusedBCE<double>(votes, batch, m, table, logits, pw, labels, grad, loss, denom, true);
 }
 
 extern "C" __global__ void squid_fused_bce_f32(const signed char* votes, i64 batch, i64 m, const double* table,
                                                const float* logits, double pw, double* labels, float* grad,
-                                               double* loss) {
-    fusedBCE<float>(votes, batch, m, table, logits, pw, labels, grad, loss);
+                                               double* loss, i64 denom) {
+    fusedBCE<float>(votes, batch, m, table, logits, pw, labels, grad, loss, denom, true);
+}
+
+// squid_bce_f64 and _f32 score logits against labels already on the device
+// (rows whose label model has no log-odds table).
+extern "C" __global__ void squid_bce_f64(i64 batch, const double* logits, double pw, double* labels, double* grad,
+                                         double* loss, i64 denom) {
+    fusedBCE<double>(nullptr, batch, 0, nullptr, logits, pw, labels, grad, loss, denom, false);
+}
+
+extern "C" __global__ void squid_bce_f32(i64 batch, const float* logits, double pw, double* labels, float* grad,
+                                         double* loss, i64 denom) {
+    fusedBCE<float>(nullptr, batch, 0, nullptr, logits, pw, labels, grad, loss, denom, false);
 }
 
 // squid_posterior_logodds writes P(Y=-1), P(Y=+1) per row (n x 2) from the
