@@ -7,8 +7,9 @@ import (
 
 // Model is a FlyingSquid label model: a graph over labeling functions and
 // tasks (its Spec), and once fitted, the marginals of its junction-tree
-// cliques. Create one with New, then Fit (or FitStats) it; a fitted model
-// predicts probabilistic labels and is safe for concurrent use.
+// cliques. Create one with New, then Fit (or FitStats) it. Predictions and
+// accessors of a fitted model may run concurrently; a Fit must not run
+// concurrently with any other call on the same model.
 type Model struct {
 	spec  Spec
 	g     *graph
