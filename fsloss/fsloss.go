@@ -16,9 +16,9 @@ package fsloss
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 
@@ -190,59 +190,33 @@ func (l *Loss) push(row []int8) error {
 	return nil
 }
 
-// checkpoint is the serialised state of a Loss.
-type checkpoint struct {
-	Format  string          `json:"format"`
-	Version int             `json:"version"`
-	Config  Config          `json:"config"`
-	Size    int             `json:"size"`
-	Index   int             `json:"index"`
-	Buffer  []int8          `json:"buffer"`
-	Model   json.RawMessage `json:"model,omitempty"`
-}
-
-const checkpointFormat, checkpointVersion = "squid-fsloss", 1
-
 // MarshalBinary checkpoints the whole state: configuration, buffer, its
 // position and the fitted label model. A Loss restored with UnmarshalBinary
 // gives bit-identical results to one that never stopped.
 func (l *Loss) MarshalBinary() ([]byte, error) {
-	c := checkpoint{Format: checkpointFormat, Version: checkpointVersion, Config: l.cfg,
-		Size: l.ring.size, Index: l.ring.index, Buffer: l.ring.buf}
+	var save func(io.Writer) error
 	if l.model.Fitted() {
-		var b bytes.Buffer
-		if err := l.model.Save(&b); err != nil {
-			return nil, err
-		}
-		c.Model = b.Bytes()
+		save = l.model.Save
 	}
-	return json.Marshal(c)
+	return marshalCheckpoint(checkpointFormat, l.cfg, &l.ring, save)
 }
 
 // UnmarshalBinary restores a checkpoint written by MarshalBinary. The
 // buffer's statistics are recounted from the buffer.
 func (l *Loss) UnmarshalBinary(data []byte) error {
-	var c checkpoint
-	if err := json.Unmarshal(data, &c); err != nil {
-		return fmt.Errorf("fsloss: reading checkpoint: %v", err)
-	}
-	if c.Format != checkpointFormat {
-		return errors.New("fsloss: not an fsloss checkpoint")
-	}
-	if c.Version != checkpointVersion {
-		return fmt.Errorf("fsloss: checkpoint version %d is not supported (this build reads %d)", c.Version, checkpointVersion)
-	}
-	fresh, err := New(c.Config)
+	var cfg Config
+	c, err := readCheckpoint(data, checkpointFormat, &cfg)
 	if err != nil {
 		return err
 	}
-	if len(c.Buffer) != len(fresh.ring.buf) || c.Size < 0 || c.Size > c.Config.BufferCapacity ||
-		c.Index < 0 || c.Index >= c.Config.BufferCapacity || (c.Size < c.Config.BufferCapacity && c.Index != c.Size%c.Config.BufferCapacity) {
-		return errors.New("fsloss: corrupted checkpoint: buffer, size and index disagree")
+	fresh, err := New(cfg)
+	if err != nil {
+		return err
 	}
-	copy(fresh.ring.buf, c.Buffer)
-	fresh.ring.size, fresh.ring.index = c.Size, c.Index
-	if err := fresh.stats.Add(labelmodel.Votes{N: c.Size, M: c.Config.Spec.M, Data: fresh.ring.rows()}); err != nil {
+	if err := fresh.ring.restore(c); err != nil {
+		return err
+	}
+	if err := fresh.stats.Add(labelmodel.Votes{N: c.Size, M: cfg.Spec.M, Data: fresh.ring.rows()}); err != nil {
 		return fmt.Errorf("fsloss: corrupted checkpoint: %v", err)
 	}
 	if c.Model != nil {
@@ -250,7 +224,7 @@ func (l *Loss) UnmarshalBinary(data []byte) error {
 		if err != nil {
 			return fmt.Errorf("fsloss: corrupted checkpoint: %v", err)
 		}
-		if !slices.Equal(model.Spec().LFEdges, c.Config.Spec.LFEdges) || model.Spec().M != c.Config.Spec.M {
+		if !slices.Equal(model.Spec().LFEdges, cfg.Spec.LFEdges) || model.Spec().M != cfg.Spec.M {
 			return errors.New("fsloss: corrupted checkpoint: model and configuration disagree")
 		}
 		fresh.model = model

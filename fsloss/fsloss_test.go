@@ -345,3 +345,47 @@ func TestPushSegmentsMatchForward(t *testing.T) {
 		t.Error("Push and Forward leave different statistics")
 	}
 }
+
+func TestMulticlassCheckpointIsBitIdentical(t *testing.T) {
+	const k = 3
+	d, _ := synth.GenerateMulticlass(synth.MulticlassConfig{N: 1200, K: k, LFs: synth.Spread(5, 0.5, 0.9, 0.6, 0.95), Seed: 4})
+	cfg := MulticlassConfig{Spec: labelmodel.Spec{M: 5}, K: k, BufferCapacity: 300, UpdateFrequency: 25}
+	batch := func(from int) (*tensor.Dense, *tensor.Dense) {
+		x := make([]float64, 100*k)
+		for i := range x {
+			x[i] = math.Cos(float64(from*k + i))
+		}
+		return tensor.New(tensor.WithShape(100, k), tensor.WithBacking(x)),
+			tensor.New(tensor.WithShape(100, 5), tensor.WithBacking(append([]int8{}, d.Votes[from*5:(from+100)*5]...)))
+	}
+	a, _ := NewMulticlass(cfg)
+	for from := 0; from < 600; from += 100 {
+		x, w := batch(from)
+		if _, err := a.Forward(x, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := a.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b MulticlassLoss
+	if err := b.UnmarshalBinary(snap); err != nil {
+		t.Fatal(err)
+	}
+	for from := 600; from < 1200; from += 100 {
+		x, w := batch(from)
+		ra, _ := a.Forward(x, w)
+		rb, err := b.Forward(x, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ra.Loss != rb.Loss {
+			t.Fatalf("rows %d: loss %v after restore, %v without", from, rb.Loss, ra.Loss)
+		}
+	}
+	var binary Loss
+	if err := binary.UnmarshalBinary(snap); err == nil {
+		t.Error("a multiclass checkpoint restored into a binary loss")
+	}
+}

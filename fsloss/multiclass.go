@@ -1,7 +1,9 @@
 package fsloss
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"math"
 
 	"gorgonia.org/tensor"
@@ -156,4 +158,46 @@ func softmaxCrossEntropy(logitsT *tensor.Dense, x, p []float64, batch, k int) Re
 		res.Loss = total / float64(batch)
 	}
 	return res
+}
+
+// MarshalBinary checkpoints the whole state (configuration, buffer, its
+// position, the fitted model); UnmarshalBinary restores it bit for bit.
+func (l *MulticlassLoss) MarshalBinary() ([]byte, error) {
+	var save func(io.Writer) error
+	if l.model.ClassBalance() != nil {
+		save = l.model.Save
+	}
+	return marshalCheckpoint(multiclassCheckpointFormat, l.cfg, &l.ring, save)
+}
+
+// UnmarshalBinary restores a checkpoint written by MarshalBinary; the
+// statistics are recounted from the buffer.
+func (l *MulticlassLoss) UnmarshalBinary(data []byte) error {
+	var cfg MulticlassConfig
+	c, err := readCheckpoint(data, multiclassCheckpointFormat, &cfg)
+	if err != nil {
+		return err
+	}
+	fresh, err := NewMulticlass(cfg)
+	if err != nil {
+		return err
+	}
+	if err := fresh.ring.restore(c); err != nil {
+		return err
+	}
+	if err := fresh.model.AddStats(fresh.stats, multiclass.Votes{N: c.Size, M: cfg.Spec.M, Data: fresh.ring.rows()}); err != nil {
+		return fmt.Errorf("fsloss: corrupted checkpoint: %v", err)
+	}
+	if c.Model != nil {
+		model, err := multiclass.Load(bytes.NewReader(c.Model))
+		if err != nil {
+			return fmt.Errorf("fsloss: corrupted checkpoint: %v", err)
+		}
+		if model.K() != cfg.K {
+			return fmt.Errorf("fsloss: corrupted checkpoint: a %d-class model for k = %d", model.K(), cfg.K)
+		}
+		fresh.model = model
+	}
+	*l = *fresh
+	return nil
 }
