@@ -55,6 +55,14 @@ type Options struct {
 	// divides once less, which counts the class balance twice when it is
 	// not uniform.
 	ExactSeparators bool
+	// ExactDependencies estimates the marginal of a clique of dependent LFs
+	// directly: for every joint vote u of the clique's LFs,
+	// P(u, Y=±1) = (P(u) ± D_u)/2 with D_u = E[1{u} λ_f] / E[λ_f Y]
+	// averaged over the LFs f that the task separates from the clique.
+	// FlyingSquid's linear system (the default, for parity) mixes a
+	// conditional probability into it, so its dependent-clique marginals
+	// disagree with the LFs' own accuracies.
+	ExactDependencies bool
 }
 
 // fitted holds everything a fit produces.
@@ -153,7 +161,11 @@ func (m *Model) FitStats(s *Stats, opts Options) error {
 		}
 	}
 	for _, c := range m.est {
-		vals, err := m.solveMarginal(s, f, c)
+		solve := m.solveMarginal
+		if opts.ExactDependencies && len(c.lfs) > 1 {
+			solve = m.dependentMarginal
+		}
+		vals, err := solve(s, f, c)
 		if err != nil {
 			return err
 		}
@@ -371,6 +383,63 @@ func (m *Model) solveMarginal(s *Stats, f *fitted, c estClique) ([]float64, erro
 		}
 		for k := range vals {
 			vals[k] /= sum
+		}
+	}
+	return vals, nil
+}
+
+// dependentMarginal estimates the marginal of a clique of several LFs and
+// one task from the LFs the task separates from it (see
+// Options.ExactDependencies).
+func (m *Model) dependentMarginal(s *Stats, f *fitted, c estClique) ([]float64, error) {
+	var others []int
+	var beta []float64
+	for l := 0; l < m.spec.M; l++ {
+		if m.g.taskOf[l] != c.t || !m.sep.separated(c.lfs, []int{l}, c.t) {
+			continue
+		}
+		if b := f.exps.value[expectation{lfs: []int{l}, t: c.t}.key()]; b > 0 {
+			others, beta = append(others, l), append(beta, b)
+		}
+	}
+	if len(others) == 0 {
+		return nil, fmt.Errorf("labelmodel: no LF with a non-zero accuracy is separated from %s", m.g.describe(append(slices.Clone(c.lfs), m.g.m+c.t)))
+	}
+	k := len(c.lfs)
+	nu := pow3(k)
+	pu := make([]float64, nu) // P(u)
+	du := make([]float64, nu) // D_u
+	n := float64(s.n)
+	for x, o := range others {
+		set := append(slices.Clone(c.lfs), o)
+		slices.Sort(set)
+		pos := slices.Index(set, o)
+		j, err := s.joint(set)
+		if err != nil {
+			return nil, err
+		}
+		for idx, cnt := range j {
+			digits := base3(idx, k+1)
+			u := 0
+			for l, d := range digits {
+				if l != pos {
+					u = u*3 + d
+				}
+			}
+			if x == 0 {
+				pu[u] += float64(cnt) / n
+			}
+			du[u] += float64(digits[pos]-1) * float64(cnt) / n / beta[x] / float64(len(others))
+		}
+	}
+	sys := m.sys[c.key()]
+	vals := make([]float64, len(sys.cols))
+	for u := 0; u < nu; u++ {
+		d := max(-pu[u], min(pu[u], du[u]))
+		for y := 0; y < 2; y++ {
+			if j := sys.column[u*2+y]; j >= 0 {
+				vals[j] = (pu[u] + float64(2*y-1)*d) / 2
+			}
 		}
 	}
 	return vals, nil

@@ -391,3 +391,51 @@ func TestLFMarginalIsConsistent(t *testing.T) {
 		t.Error("LF 9 accepted")
 	}
 }
+
+// With a copying LF, ExactDependencies gives dependent-clique marginals
+// whose accuracies match the truth measured with the gold labels, where
+// FlyingSquid's system (the default) does not.
+func TestExactDependencies(t *testing.T) {
+	lfs := synth.Spread(7, 0.65, 0.85, 0.5, 0.9)
+	lfs[1].CopyFrom, lfs[1].CopyProb = 0, 0.7
+	d, err := synth.Generate(synth.Config{N: 200000, LFs: lfs, Seed: 21})
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := func(i int) float64 { // P(λ_i = Y | λ_i votes)
+		voted, right := 0, 0
+		for r := 0; r < d.N; r++ {
+			if v := d.Votes[r*d.M+i]; v != 0 {
+				voted++
+				if v == d.Y[r] {
+					right++
+				}
+			}
+		}
+		return float64(right) / float64(voted)
+	}
+	worst := func(opts Options) float64 {
+		m, err := New(Spec{M: 7, LFEdges: [][2]int{{0, 1}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Fit(mustVotes(t, d), opts); err != nil {
+			t.Fatal(err)
+		}
+		var w float64
+		for _, i := range []int{0, 1} {
+			p, err := m.LFMarginal(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			acc := (p[2][1] + p[0][0]) / (1 - p[1][0] - p[1][1])
+			w = max(w, math.Abs(acc-truth(i)))
+		}
+		return w
+	}
+	exact, reference := worst(Options{ExactDependencies: true}), worst(Options{})
+	t.Logf("worst accuracy error of the dependent LFs: exact %.4f, FlyingSquid's %.4f", exact, reference)
+	if exact > 0.02 || reference < 0.05 {
+		t.Errorf("worst accuracy error of the dependent LFs: exact %.4f (want <= 0.02), FlyingSquid's %.4f (want its bias, >= 0.05)", exact, reference)
+	}
+}

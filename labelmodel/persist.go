@@ -33,6 +33,7 @@ type savedOptions struct {
 	Negative          Negative `json:"negative"`
 	FlyingSquidCompat bool     `json:"flyingsquid_compat,omitempty"`
 	ExactSeparators   bool     `json:"exact_separators,omitempty"`
+	ExactDependencies bool     `json:"exact_dependencies,omitempty"`
 }
 
 type savedMarginal struct {
@@ -57,7 +58,8 @@ func (m *Model) Save(w io.Writer) error {
 	f := m.fit
 	doc := savedModel{Format: FormatName, Version: FormatVersion, Spec: m.spec,
 		Options: savedOptions{Method: f.opts.Method, Negative: f.opts.Negative,
-			FlyingSquidCompat: f.opts.FlyingSquidCompat, ExactSeparators: f.opts.ExactSeparators},
+			FlyingSquidCompat: f.opts.FlyingSquidCompat, ExactSeparators: f.opts.ExactSeparators,
+			ExactDependencies: f.opts.ExactDependencies},
 		Rows: f.n, ClassBalance: f.cb, AbstainRates: f.abstain, Warnings: f.warnings}
 	for _, c := range m.est {
 		doc.Marginals = append(doc.Marginals, savedMarginal{LFs: c.lfs, Task: c.t, Values: f.marginals[c.key()]})
@@ -92,7 +94,8 @@ func Load(r io.Reader) (*Model, error) {
 		return nil, err
 	}
 	f := &fitted{opts: Options{Method: doc.Options.Method, Negative: doc.Options.Negative,
-		FlyingSquidCompat: doc.Options.FlyingSquidCompat, ExactSeparators: doc.Options.ExactSeparators},
+		FlyingSquidCompat: doc.Options.FlyingSquidCompat, ExactSeparators: doc.Options.ExactSeparators,
+		ExactDependencies: doc.Options.ExactDependencies},
 		n: doc.Rows, cb: doc.ClassBalance, abstain: doc.AbstainRates, warnings: doc.Warnings,
 		exps: newEstimate(), prob: map[string]float64{}, marginals: map[string][]float64{}}
 	bad := func(format string, a ...any) (*Model, error) {

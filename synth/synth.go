@@ -17,6 +17,11 @@ type LF struct {
 	Accuracy float64
 	// Task is the index of the task the LF votes on (sequence data).
 	Task int
+	// CopyProb, when positive, makes the LF dependent: with this
+	// probability it repeats the vote (or abstention) of LF CopyFrom, an
+	// earlier LF, instead of voting on its own.
+	CopyProb float64
+	CopyFrom int
 }
 
 // Data is a generated data set: Votes is n x m row-major (-1, 0, +1) and
@@ -52,6 +57,9 @@ func Generate(c Config) (Data, error) {
 		if lf.Coverage < 0 || lf.Coverage > 1 || lf.Accuracy < 0 || lf.Accuracy > 1 || lf.Task < 0 || lf.Task >= v {
 			return Data{}, fmt.Errorf("synth: LF %d has coverage %v, accuracy %v, task %d: want probabilities and a task in [0, %d)", i, lf.Coverage, lf.Accuracy, lf.Task, v)
 		}
+		if lf.CopyProb < 0 || lf.CopyProb > 1 || (lf.CopyProb > 0 && (lf.CopyFrom < 0 || lf.CopyFrom >= i)) {
+			return Data{}, fmt.Errorf("synth: LF %d copies LF %d with probability %v: want an earlier LF and a probability", i, lf.CopyFrom, lf.CopyProb)
+		}
 	}
 	pPos, stay := c.PPositive, c.Stay
 	if pPos == 0 {
@@ -76,6 +84,10 @@ func Generate(c Config) (Data, error) {
 			}
 		}
 		for i, lf := range c.LFs {
+			if lf.CopyProb > 0 && r.Float64() < lf.CopyProb {
+				d.Votes[row*m+i] = d.Votes[row*m+lf.CopyFrom]
+				continue
+			}
 			if r.Float64() >= lf.Coverage {
 				continue
 			}

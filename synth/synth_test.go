@@ -65,3 +65,24 @@ func TestGenerateErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestCopyingLF(t *testing.T) {
+	lfs := []LF{{Coverage: 0.8, Accuracy: 0.7}, {Coverage: 0.5, Accuracy: 0.9, CopyFrom: 0, CopyProb: 0.6}}
+	d, err := Generate(Config{N: 50000, LFs: lfs, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := 0
+	for r := 0; r < d.N; r++ {
+		if d.Votes[2*r] == d.Votes[2*r+1] {
+			same++
+		}
+	}
+	// Copies (0.6) plus chance agreement of independent votes (0.4 x ...).
+	if p := float64(same) / float64(d.N); p < 0.6 || p > 0.8 {
+		t.Errorf("P(LF1 = LF0) = %.3f, want about 0.6 plus chance", p)
+	}
+	if _, err := Generate(Config{N: 1, LFs: []LF{{CopyFrom: 0, CopyProb: 0.5}}}); err == nil {
+		t.Error("an LF copying itself was accepted")
+	}
+}

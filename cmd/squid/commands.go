@@ -112,17 +112,18 @@ type fitOptions struct {
 	dev       []int8
 	compat    bool
 	exactSeps bool
+	exactDeps bool
 }
 
 func (f *fitter) fit(o fitOptions) error {
 	if f.multi != nil {
-		if o.compat || o.exactSeps {
-			return errors.New("--compat and --exact-separators apply to binary models only")
+		if o.compat || o.exactSeps || o.exactDeps {
+			return errors.New("--compat, --exact-separators and --exact-dependencies apply to binary models only")
 		}
 		return f.multi.FitStats(f.mstats, multiclass.Options{Method: labelmodel.Method(o.method), ClassBalance: o.cb, DevLabels: o.dev})
 	}
 	return f.binary.FitStats(f.bstats, labelmodel.Options{Method: labelmodel.Method(o.method), ClassBalance: o.cb,
-		DevLabels: o.dev, FlyingSquidCompat: o.compat, ExactSeparators: o.exactSeps})
+		DevLabels: o.dev, FlyingSquidCompat: o.compat, ExactSeparators: o.exactSeps, ExactDependencies: o.exactDeps})
 }
 
 func (f *fitter) save(w io.Writer) error {
@@ -144,6 +145,7 @@ func cmdFit(args []string, stdout, stderr io.Writer) error {
 	noAbstain := fs.Bool("no-abstain", false, "LFs never abstain (votes are -1/+1 only)")
 	compat := fs.String("compat", "", `"flyingsquid" reproduces the original where it is wrong`)
 	exactSep := fs.Bool("exact-separators", false, "exact junction-tree factorisation (FlyingSquid counts a non-uniform class balance twice)")
+	exactDeps := fs.Bool("exact-dependencies", false, "estimate cliques of dependent LFs directly (FlyingSquid's system mixes in a conditional probability)")
 	out := fs.String("o", "", "output model file (JSON)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -161,7 +163,7 @@ func cmdFit(args []string, stdout, stderr io.Writer) error {
 	if *cb != "" && *dev != "" {
 		return errors.New("give --class-balance or --dev-labels, not both")
 	}
-	opts := fitOptions{method: *method, compat: *compat != "", exactSeps: *exactSep}
+	opts := fitOptions{method: *method, compat: *compat != "", exactSeps: *exactSep, exactDeps: *exactDeps}
 	if *cb != "" {
 		if opts.cb, err = parseFloats(*cb); err != nil {
 			return err

@@ -23,7 +23,7 @@ const usage = `squid: weak supervision with FlyingSquid's triplet method
 usage:
   squid fit --votes L.npy [--graph graph.json] [--method triplet_mean|triplet_median|triplet]
             [--class-balance 0.3,0.7 | --dev-labels Y.npy] [--no-abstain]
-            [--compat flyingsquid] [--exact-separators] -o model.json
+            [--compat flyingsquid] [--exact-separators] [--exact-dependencies] -o model.json
   squid predict --model model.json --votes L.npy -o out.npy [--marginal]
   squid accuracies --model model.json
   squid analyze --votes L.npy [--dev-labels Y.npy] [--json]
