@@ -48,7 +48,7 @@ func (g *graph) pyLess(a, b expectation) bool {
 	return slices.Compare(a0, b0) < 0
 }
 
-// String renders e the way FlyingSquid prints its key, e.g.
+// pyString renders e the way FlyingSquid prints its key, e.g.
 // "(('lambda_0', 'Y_0'), ('0',))"; with noAbstain the condition is omitted.
 func (g *graph) pyString(e expectation, noAbstain bool) string {
 	one, zero := g.pyKey(e)

@@ -68,6 +68,7 @@ type shardStatsFn struct {
 	model   *labelmodel.Model
 }
 
+// Setup builds the model whose statistics the shards feed.
 func (f *shardStatsFn) Setup() error {
 	var spec labelmodel.Spec
 	if err := json.Unmarshal(f.Spec, &spec); err != nil {
@@ -78,6 +79,7 @@ func (f *shardStatsFn) Setup() error {
 	return err
 }
 
+// ProcessElement counts one shard.
 func (f *shardStatsFn) ProcessElement(ctx context.Context, file fileio.ReadableFile, emit func([]byte)) error {
 	stats := f.model.NewStats()
 	err := eachShardChunk(ctx, file, votesio.Convention{Abstain: f.Abstain}, f.Chunk, f.model.Spec().M, func(v labelmodel.Votes) error {
@@ -129,12 +131,16 @@ func eachShardChunk(ctx context.Context, file fileio.ReadableFile, conv votesio.
 // mergeStatsFn merges encoded statistics.
 type mergeStatsFn struct{}
 
+// CreateAccumulator returns the empty statistics (nil).
 func (mergeStatsFn) CreateAccumulator() []byte { return nil }
 
+// AddInput merges one shard's statistics.
 func (mergeStatsFn) AddInput(acc, in []byte) ([]byte, error) { return merge(acc, in) }
 
+// MergeAccumulators merges partial results.
 func (mergeStatsFn) MergeAccumulators(a, b []byte) ([]byte, error) { return merge(a, b) }
 
+// ExtractOutput returns the merged statistics.
 func (mergeStatsFn) ExtractOutput(acc []byte) []byte { return acc }
 
 // merge adds two encoded statistics (nil is the empty accumulator).
@@ -182,6 +188,7 @@ type writeModelFn struct {
 	Output  string
 }
 
+// ProcessElement fits and writes the model.
 func (f *writeModelFn) ProcessElement(ctx context.Context, enc []byte) error {
 	var spec labelmodel.Spec
 	var opts labelmodel.Options
@@ -259,12 +266,14 @@ type predictFn struct {
 	model    *labelmodel.Model
 }
 
+// Setup loads the fitted model.
 func (f *predictFn) Setup() error {
 	m, err := labelmodel.Load(bytes.NewReader(f.Model))
 	f.model = m
 	return err
 }
 
+// ProcessElement writes one shard's labels.
 func (f *predictFn) ProcessElement(ctx context.Context, file fileio.ReadableFile, emit func(string)) error {
 	base := strings.TrimSuffix(path.Base(file.Metadata.Path), path.Ext(file.Metadata.Path))
 	out := filepath.Join(f.OutDir, base+".proba.npy")
