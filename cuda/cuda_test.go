@@ -65,10 +65,7 @@ func TestPosteriorMatchesCPU(t *testing.T) {
 		for i := range table {
 			table[i] = r.NormFloat64()
 		}
-		var fs []cpu.Factor
-		for i := 0; i < c.m; i++ {
-			fs = append(fs, cpu.Factor{LFs: []int{i}, Table: []float64{0, table[3*i], 0, table[3*i+1], 0, table[3*i+2]}})
-		}
+		fs := logOddsFactors(table, c.m)
 		want, got := make([]float64, 2*c.n), make([]float64, 2*c.n)
 		cpu.PosteriorReference(want, votes, c.m, []float64{0, table[3*c.m]}, fs)
 		if err := dev.Posterior(got, votes, c.m, table); err != nil {
@@ -261,5 +258,16 @@ func TestLossForwardMatchesCPU(t *testing.T) {
 			got.Labels.Free()
 			got.Grad.Free()
 		}
+	}
+}
+
+func TestSelfTestPassesAndCatchesFailures(t *testing.T) {
+	if err := selfTest(dev); err != nil {
+		t.Fatalf("self-test on a healthy GPU: %v", err)
+	}
+	dev.fail = true
+	defer func() { dev.fail = false }()
+	if err := selfTest(dev); err == nil {
+		t.Fatal("self-test passed with failing launches")
 	}
 }
