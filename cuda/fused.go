@@ -98,48 +98,7 @@ func (d *Device) FusedBCE(table []float64, votes []int8, m int, logits *Buffer, 
 	if len(votes) != batch*m || len(table) != 3*m+1 {
 		return FusedResult{}, fmt.Errorf("cuda: FusedBCE: %d votes and a table of %d for %d logits and m = %d", len(votes), len(table), batch, m)
 	}
-	kernel := kernels.FusedBCEF64
-	if logits.dt == tensor.Float32 {
-		kernel = kernels.FusedBCEF32
-	} else if logits.dt != tensor.Float64 {
-		return FusedResult{}, fmt.Errorf("cuda: FusedBCE: logits dtype %v, want float32 or float64", logits.dt)
-	}
-	res := FusedResult{
-		Labels: &Buffer{d: d, shape: tensor.Shape{batch}, dt: tensor.Float64},
-		Grad:   &Buffer{d: d, shape: logits.shape.Clone(), dt: logits.dt},
-	}
-	err := d.do(func() error {
-		var a, keep arena
-		defer a.free()
-		dv, dt, err := uploadVotesTable(&a, votes, table)
-		if err != nil {
-			return err
-		}
-		loss, err := zeroed[float64](&a, 1)
-		if err != nil {
-			return err
-		}
-		if res.Labels.ptr, err = keep.alloc(int64(batch) * 8); err != nil {
-			return err
-		}
-		if res.Grad.ptr, err = keep.alloc(int64(batch) * int64(logits.dt.Size())); err != nil {
-			keep.free()
-			return err
-		}
-		if err := d.launch(kernel, [3]int{blocks(int64(batch), 256), 1, 1}, [3]int{256, 1, 1},
-			dv, int64(batch), int64(m), dt, logits.ptr, pw, res.Labels.ptr, res.Grad.ptr, loss, int64(batch)); err != nil {
-			keep.free()
-			return err
-		}
-		host := make([]float64, 1)
-		if err := download(host, loss); err != nil {
-			keep.free()
-			return err
-		}
-		res.Loss = host[0]
-		return nil
-	})
-	return res, err
+	return d.score(votes, m, logits, pw, []fsloss.Segment{{From: 0, To: batch, LogOdds: table}})
 }
 
 // LossForward is fsloss.Loss.Forward with the scoring on the GPU, over
@@ -155,27 +114,41 @@ func (d *Device) LossForward(l *fsloss.Loss, logits *Buffer, weakLabels *tensor.
 	if weakLabels == nil || len(weakLabels.Shape()) != 2 || weakLabels.Shape()[0] != batch {
 		return FusedResult{}, fmt.Errorf("cuda: LossForward: weak labels must have %d rows, one per logit", batch)
 	}
-	fused, given := kernels.FusedBCEF64, kernels.BCEF64
-	switch logits.dt {
-	case tensor.Float32:
-		fused, given = kernels.FusedBCEF32, kernels.BCEF32
-	case tensor.Float64:
-	default:
+	if logits.dt != tensor.Float32 && logits.dt != tensor.Float64 {
 		return FusedResult{}, fmt.Errorf("cuda: LossForward: logits dtype %v, want float32 or float64", logits.dt)
 	}
 	votes, segs, err := l.Push(weakLabels)
 	if err != nil {
 		return FusedResult{}, err
 	}
-	m := len(votes) / max(batch, 1)
+	return d.score(votes, len(votes)/max(batch, 1), logits, l.PosWeight(), segs)
+}
+
+// score runs the scoring kernels over the row segments of one batch: the
+// fused kernel where a segment has a log-odds table, the kernel against
+// given labels otherwise; all add to one batch mean on the device.
+func (d *Device) score(votes []int8, m int, logits *Buffer, pw float64, segs []fsloss.Segment) (FusedResult, error) {
+	batch := logits.shape.TotalSize()
+	fused, given := kernels.FusedBCEF64, kernels.BCEF64
+	switch logits.dt {
+	case tensor.Float32:
+		fused, given = kernels.FusedBCEF32, kernels.BCEF32
+	case tensor.Float64:
+	default:
+		return FusedResult{}, fmt.Errorf("cuda: logits dtype %v, want float32 or float64", logits.dt)
+	}
 	res := FusedResult{
 		Labels: &Buffer{d: d, shape: tensor.Shape{batch}, dt: tensor.Float64},
 		Grad:   &Buffer{d: d, shape: logits.shape.Clone(), dt: logits.dt},
 	}
 	size := int64(logits.dt.Size())
-	err = d.do(func() error {
+	err := d.do(func() error {
 		var a, keep arena
 		defer a.free()
+		fail := func(err error) error {
+			keep.free()
+			return err
+		}
 		dv, err := upload(&a, votes)
 		if err != nil {
 			return err
@@ -188,8 +161,7 @@ func (d *Device) LossForward(l *fsloss.Loss, logits *Buffer, weakLabels *tensor.
 			return err
 		}
 		if res.Grad.ptr, err = keep.alloc(int64(batch) * size); err != nil {
-			keep.free()
-			return err
+			return fail(err)
 		}
 		for _, s := range segs {
 			n := int64(s.To - s.From)
@@ -198,28 +170,25 @@ func (d *Device) LossForward(l *fsloss.Loss, logits *Buffer, weakLabels *tensor.
 			if s.LogOdds != nil {
 				dt, err := upload(&a, s.LogOdds)
 				if err == nil {
-					err = d.launch(fused, grid, block, at(dv, int64(m)), n, int64(m), dt, at(logits.ptr, size), l.PosWeight(),
+					err = d.launch(fused, grid, block, at(dv, int64(m)), n, int64(m), dt, at(logits.ptr, size), pw,
 						at(res.Labels.ptr, 8), at(res.Grad.ptr, size), loss, int64(batch))
 				}
 				if err != nil {
-					keep.free()
-					return err
+					return fail(err)
 				}
 				continue
 			}
 			err := cu.MemcpyHtoD(at(res.Labels.ptr, 8), ptrOf(s.Labels), n*8)
 			if err == nil {
-				err = d.launch(given, grid, block, n, at(logits.ptr, size), l.PosWeight(), at(res.Labels.ptr, 8), at(res.Grad.ptr, size), loss, int64(batch))
+				err = d.launch(given, grid, block, n, at(logits.ptr, size), pw, at(res.Labels.ptr, 8), at(res.Grad.ptr, size), loss, int64(batch))
 			}
 			if err != nil {
-				keep.free()
-				return err
+				return fail(err)
 			}
 		}
 		host := make([]float64, 1)
 		if err := download(host, loss); err != nil {
-			keep.free()
-			return err
+			return fail(err)
 		}
 		res.Loss = host[0]
 		return nil

@@ -95,7 +95,11 @@ func (d *Device) Posterior(out []float64, votes []int8, m int, table []float64) 
 	return d.do(func() error {
 		var a arena
 		defer a.free()
-		dv, dt, err := uploadVotesTable(&a, votes, table)
+		dv, err := upload(&a, votes)
+		if err != nil {
+			return err
+		}
+		dt, err := upload(&a, table)
 		if err != nil {
 			return err
 		}
@@ -193,13 +197,4 @@ func toInt64(x []int) []int64 {
 		out[i] = int64(v)
 	}
 	return out
-}
-
-// uploadVotesTable uploads a vote matrix and a log-odds table.
-func uploadVotesTable(a *arena, votes []int8, table []float64) (dv, dt cu.DevicePtr, err error) {
-	if dv, err = upload(a, votes); err != nil {
-		return 0, 0, err
-	}
-	dt, err = upload(a, table)
-	return dv, dt, err
 }
