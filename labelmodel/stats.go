@@ -333,6 +333,16 @@ func base3(idx, k int) []int {
 // query sums joint counts over the patterns of lfs accepted by keep, which
 // gets the votes (-1, 0, +1) in the order of lfs.
 func (s *Stats) query(lfs []int, keep func(votes []int) bool) (int64, error) {
+	return s.weighted(lfs, func(v []int) int64 {
+		if keep(v) {
+			return 1
+		}
+		return 0
+	})
+}
+
+// weighted sums joint counts over the patterns of lfs, each times w(votes).
+func (s *Stats) weighted(lfs []int, w func(votes []int) int64) (int64, error) {
 	j, err := s.joint(lfs)
 	if err != nil {
 		return 0, err
@@ -346,21 +356,19 @@ func (s *Stats) query(lfs []int, keep func(votes []int) bool) (int64, error) {
 		for l, d := range base3(idx, len(lfs)) {
 			votes[l] = d - 1
 		}
-		if keep(votes) {
-			sum += c
-		}
+		sum += c * w(votes)
 	}
 	return sum, nil
 }
 
-// moment returns E[prod of λ over lfs], an abstention counting as 0.
+// moment returns E[prod of λ over lfs], an abstention counting as 0, from
+// one pass over the joint counts.
 func (s *Stats) moment(lfs []int) (float64, error) {
-	plus, err := s.query(lfs, func(v []int) bool { return product(v) == 1 })
+	sum, err := s.weighted(lfs, func(v []int) int64 { return int64(product(v)) })
 	if err != nil {
 		return 0, err
 	}
-	minus, _ := s.query(lfs, func(v []int) bool { return product(v) == -1 })
-	return float64(plus-minus) / float64(s.n), nil
+	return float64(sum) / float64(s.n), nil
 }
 
 func product(v []int) int {

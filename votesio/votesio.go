@@ -39,12 +39,6 @@ func ReadVotesFile(path string) (labelmodel.Votes, error) {
 	return labelmodel.Votes{N: m.Rows, M: m.Cols, Data: m.Data}, err
 }
 
-// ReadLabelsFile reads gold labels (n,) or (n, v), -1 or +1 (binary) or
-// classes (multiclass), from .npy or .csv.
-func ReadLabelsFile(path string, conv Convention) (Matrix, error) {
-	return ReadAll(path, conv)
-}
-
 // WriteFileAtomic writes a file through write into a temporary file in the
 // same directory and renames it over path only when everything succeeded,
 // so a failure never leaves a partial file or clobbers the old one.

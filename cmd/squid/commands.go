@@ -179,7 +179,7 @@ func cmdFit(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *dev != "" {
-		y, err := votesio.ReadLabelsFile(*dev, conv)
+		y, err := votesio.ReadAll(*dev, conv)
 		if err != nil {
 			return err
 		}
@@ -353,7 +353,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	defer src.Close()
 	var gold []int8
 	if *dev != "" {
-		y, err := votesio.ReadLabelsFile(*dev, conv)
+		y, err := votesio.ReadAll(*dev, conv)
 		if err != nil {
 			return err
 		}
