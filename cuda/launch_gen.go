@@ -33,23 +33,23 @@ func (d *Device) launchTripletMedian(grid, block dim3, pairs cu.DevicePtr, lf cu
 }
 
 // launchFusedBCEF64 runs squid_fused_bce_f64 (kernels/squid.cu) over grid x block.
-func (d *Device) launchFusedBCEF64(grid, block dim3, votes cu.DevicePtr, batch int64, m int64, table cu.DevicePtr, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, loss cu.DevicePtr, denom int64) error {
-	return d.launch(kernels.FusedBCEF64, grid, block, []unsafe.Pointer{unsafe.Pointer(&votes), unsafe.Pointer(&batch), unsafe.Pointer(&m), unsafe.Pointer(&table), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&loss), unsafe.Pointer(&denom)})
+func (d *Device) launchFusedBCEF64(grid, block dim3, votes cu.DevicePtr, batch int64, m int64, table cu.DevicePtr, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, rowLoss cu.DevicePtr, loss cu.DevicePtr, denom int64) error {
+	return d.launch(kernels.FusedBCEF64, grid, block, []unsafe.Pointer{unsafe.Pointer(&votes), unsafe.Pointer(&batch), unsafe.Pointer(&m), unsafe.Pointer(&table), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&rowLoss), unsafe.Pointer(&loss), unsafe.Pointer(&denom)})
 }
 
 // launchFusedBCEF32 runs squid_fused_bce_f32 (kernels/squid.cu) over grid x block.
-func (d *Device) launchFusedBCEF32(grid, block dim3, votes cu.DevicePtr, batch int64, m int64, table cu.DevicePtr, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, loss cu.DevicePtr, denom int64) error {
-	return d.launch(kernels.FusedBCEF32, grid, block, []unsafe.Pointer{unsafe.Pointer(&votes), unsafe.Pointer(&batch), unsafe.Pointer(&m), unsafe.Pointer(&table), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&loss), unsafe.Pointer(&denom)})
+func (d *Device) launchFusedBCEF32(grid, block dim3, votes cu.DevicePtr, batch int64, m int64, table cu.DevicePtr, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, rowLoss cu.DevicePtr, loss cu.DevicePtr, denom int64) error {
+	return d.launch(kernels.FusedBCEF32, grid, block, []unsafe.Pointer{unsafe.Pointer(&votes), unsafe.Pointer(&batch), unsafe.Pointer(&m), unsafe.Pointer(&table), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&rowLoss), unsafe.Pointer(&loss), unsafe.Pointer(&denom)})
 }
 
 // launchBCEF64 runs squid_bce_f64 (kernels/squid.cu) over grid x block.
-func (d *Device) launchBCEF64(grid, block dim3, batch int64, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, loss cu.DevicePtr, denom int64) error {
-	return d.launch(kernels.BCEF64, grid, block, []unsafe.Pointer{unsafe.Pointer(&batch), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&loss), unsafe.Pointer(&denom)})
+func (d *Device) launchBCEF64(grid, block dim3, batch int64, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, rowLoss cu.DevicePtr, loss cu.DevicePtr, denom int64) error {
+	return d.launch(kernels.BCEF64, grid, block, []unsafe.Pointer{unsafe.Pointer(&batch), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&rowLoss), unsafe.Pointer(&loss), unsafe.Pointer(&denom)})
 }
 
 // launchBCEF32 runs squid_bce_f32 (kernels/squid.cu) over grid x block.
-func (d *Device) launchBCEF32(grid, block dim3, batch int64, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, loss cu.DevicePtr, denom int64) error {
-	return d.launch(kernels.BCEF32, grid, block, []unsafe.Pointer{unsafe.Pointer(&batch), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&loss), unsafe.Pointer(&denom)})
+func (d *Device) launchBCEF32(grid, block dim3, batch int64, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, rowLoss cu.DevicePtr, loss cu.DevicePtr, denom int64) error {
+	return d.launch(kernels.BCEF32, grid, block, []unsafe.Pointer{unsafe.Pointer(&batch), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&rowLoss), unsafe.Pointer(&loss), unsafe.Pointer(&denom)})
 }
 
 // launchPosteriorLogOdds runs squid_posterior_logodds (kernels/squid.cu) over grid x block.

@@ -16,7 +16,7 @@ done
 src="$root/standin/libcuda"
 objs=()
 for f in driver faults events kernels_gen; do
-	g++ -std=c++20 -O2 -fPIC -pthread -Wall -Wno-deprecated-declarations -I"$inc" -c "$src/$f.cpp" -o "$out/$f.o" &
+	g++ -std=c++20 -O2 -fPIC -pthread -Wall -Wno-sign-compare -Wno-deprecated-declarations -I"$inc" -c "$src/$f.cpp" -o "$out/$f.o" &
 	objs+=("$out/$f.o")
 done
 wait
