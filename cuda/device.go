@@ -11,6 +11,7 @@ import (
 
 	"gorgonia.org/cu"
 
+	_ "github.com/squid-ws/squid/cuda/internal/probe" // before gorgonia.org/cu's init: one squid line when there is no GPU
 	"github.com/squid-ws/squid/kernels"
 )
 
