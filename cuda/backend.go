@@ -22,7 +22,10 @@ import (
 // the CPU when SQUID_BACKEND=cpu, when the problem is smaller than
 // MinVotes (the transfers would cost more than they save), when the GPU
 // lacks the memory, or when the model is not of a form the kernels cover;
-// and the CPU again, with one notice on stderr, when a CUDA call fails.
+// and the CPU again, with one notice on stderr, when a CUDA call fails
+// (for the rest of the process after a sticky error, ErrContextLost).
+// SQUID_BACKEND=gpu sends every call the kernels cover to the GPU whatever
+// its size (for tests and measurements).
 type Backend struct {
 	Dev *Device
 	// MinVotes is the smallest n*m sent to the GPU (default 1<<22).
@@ -40,6 +43,9 @@ func (b *Backend) useGPU(votes int, bytes int64) bool {
 	minVotes := b.MinVotes
 	if minVotes == 0 {
 		minVotes = 1 << 22
+	}
+	if os.Getenv("SQUID_BACKEND") == "gpu" {
+		minVotes = 1
 	}
 	return votes >= minVotes && bytes < b.Dev.FreeMemory()/2
 }
@@ -86,9 +92,9 @@ func (b *Backend) Posterior(out []float64, votes []int8, m int, base []float64, 
 }
 
 // TripletAggregate runs the triplet step on the GPU when there are enough
-// triplets (m >= 64), else on the CPU.
+// triplets (m >= 64, or SQUID_BACKEND=gpu), else on the CPU.
 func (b *Backend) TripletAggregate(pairs []float64, m int, lf, comp []int, median bool, value []float64, count, zeros []int) {
-	if m >= 64 && os.Getenv("SQUID_BACKEND") != "cpu" && b.Dev.Lost() == nil {
+	if (m >= 64 || os.Getenv("SQUID_BACKEND") == "gpu") && os.Getenv("SQUID_BACKEND") != "cpu" && b.Dev.Lost() == nil {
 		err := b.Dev.TripletAggregate(pairs, m, lf, comp, median, value, count, zeros)
 		if err == nil {
 			return
