@@ -102,6 +102,11 @@ func (d *Device) do(f func() error) error {
 	if err == nil {
 		err = f()
 	}
+	if err == nil {
+		// Kernels run asynchronously: a fault in one surfaces here at the
+		// latest, inside the operation that launched it.
+		err = wrap("running the kernels", cu.Synchronize())
+	}
 	if sticky(err) {
 		d.lost = fmt.Errorf("%w: %w", ErrContextLost, err)
 		return d.lost
@@ -179,10 +184,11 @@ func wrap(what string, err error) error {
 // dim3 is a grid or block shape.
 type dim3 [3]int
 
-// launch runs kernel name over grid x block and waits for it. params
-// point at the kernel's arguments, each 8 bytes wide (gorgonia/cu copies
-// 8 bytes per argument); the typed launch functions of launch_gen.go build
-// them.
+// launch queues kernel name over grid x block on the default stream; it
+// does not wait: the copy back of a result (synchronous) or the end of the
+// operation reports a kernel's failure. params point at the kernel's
+// arguments, each 8 bytes wide (gorgonia/cu copies 8 bytes per argument);
+// the typed launch functions of launch_gen.go build them.
 func (d *Device) launch(name string, grid, block dim3, params []unsafe.Pointer) error {
 	fn, ok := d.fns[name]
 	if !ok {
@@ -190,9 +196,6 @@ func (d *Device) launch(name string, grid, block dim3, params []unsafe.Pointer) 
 	}
 	if err := fn.Launch(grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, cu.NoStream, params); err != nil {
 		return fmt.Errorf("cuda: launching %s: %w", name, err)
-	}
-	if err := cu.Synchronize(); err != nil {
-		return fmt.Errorf("cuda: running %s: %w", name, err)
 	}
 	return nil
 }

@@ -33,13 +33,13 @@ const childEnv = "SQUID_CUDA_TEST_CHILD"
 // children are the bodies run in child processes; each prints "ok" when
 // its own checks pass.
 var children = map[string]func() error{
-	"golden-fit":     childGoldenFit,
-	"loss-fallback":  childLossFallback,
-	"open":           childOpen,
-	"illegal":        childIllegalAddress,
-	"host-read":      childHostRead,
-	"register":       func() error { return Register() },
-	"small-memory":   childSmallMemory,
+	"golden-fit":    childGoldenFit,
+	"loss-fallback": childLossFallback,
+	"open":          childOpen,
+	"illegal":       childIllegalAddress,
+	"host-read":     childHostRead,
+	"register":      func() error { return Register() },
+	"small-memory":  childSmallMemory,
 }
 
 func runChild(name string) int {
