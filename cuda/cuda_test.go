@@ -224,8 +224,8 @@ func TestLossForwardMatchesCPU(t *testing.T) {
 	logits := testutil.ReadNpy[float32](t, filepath.Join(dir, "logits.npy"))
 	weak := testutil.ReadNpy[int8](t, filepath.Join(dir, "weak_labels.npy"))
 	for _, pw := range []float64{0, 2} {
-		cpuLoss, _ := fsloss.New(fsloss.Config{Spec: labelmodel.Spec{M: 5}, PosWeight: pw})
-		gpuLoss, _ := fsloss.New(fsloss.Config{Spec: labelmodel.Spec{M: 5}, PosWeight: pw})
+		cpuLoss, _ := fsloss.New(fsloss.Config{Spec: labelmodel.Spec{M: 5}, PosWeight: pw, WarmUp: 1})
+		gpuLoss, _ := fsloss.New(fsloss.Config{Spec: labelmodel.Spec{M: 5}, PosWeight: pw, WarmUp: 1})
 		for b := 0; b < 10; b++ {
 			x := tensor.New(tensor.WithShape(64, 1), tensor.WithBacking(append([]float32{}, logits[64*b:64*b+64]...)))
 			rows := func() *tensor.Dense {

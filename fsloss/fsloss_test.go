@@ -15,7 +15,8 @@ import (
 
 const golden = "../testdata/golden/fsloss_stream"
 
-// The reference FSLoss, fed 10 batches of 64 rows: losses, gradients,
+// The reference FSLoss (WarmUp: 1 reproduces its first fit on one row),
+// fed 10 batches of 64 rows: losses, gradients,
 // probabilistic labels and row losses match (the reference ran in float32).
 func TestGoldenStream(t *testing.T) {
 	logits := testutil.ReadNpy[float32](t, filepath.Join(golden, "logits.npy"))
@@ -24,7 +25,7 @@ func TestGoldenStream(t *testing.T) {
 		suffix string
 		pw     float64
 	}{{"", 0}, {"_posweight2", 2}} {
-		loss, err := New(Config{Spec: labelmodel.Spec{M: 5}, BufferCapacity: 100, UpdateFrequency: 10, PosWeight: variant.pw})
+		loss, err := New(Config{Spec: labelmodel.Spec{M: 5}, BufferCapacity: 100, UpdateFrequency: 10, PosWeight: variant.pw, WarmUp: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

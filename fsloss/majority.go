@@ -39,17 +39,17 @@ func (mv MajorityVoteLoss) Forward(logits, weakLabels *tensor.Dense) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
+	edges := make([][2]int, mv.M)
+	for i := range edges {
+		edges[i] = [2]int{i, 0}
+		if mv.TaskOf != nil {
+			edges[i][1] = mv.TaskOf[i]
+		}
+	}
 	labels := make([]float64, batch*v)
 	sums := make([]int, v)
 	for r := 0; r < batch; r++ {
-		clear(sums)
-		for i, vote := range votes[r*mv.M : (r+1)*mv.M] {
-			t := 0
-			if mv.TaskOf != nil {
-				t = mv.TaskOf[i]
-			}
-			sums[t] += int(vote)
-		}
+		voteSums(sums, votes[r*mv.M:(r+1)*mv.M], edges)
 		for t, s := range sums {
 			if s > 0 {
 				labels[r*v+t] = 1
