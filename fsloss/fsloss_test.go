@@ -195,6 +195,9 @@ func TestClampAndMajorityVote(t *testing.T) {
 		t.Fatal(err)
 	}
 	labels := res.Labels.Data().([]float64)
+	if lt, err := mv.Labels(w); err != nil || !equalFloats(lt.Data().([]float64), labels) {
+		t.Fatalf("MajorityVoteLoss.Labels differs from Forward's labels (%v)", err)
+	}
 	for r := 0; r < 200; r++ {
 		s := 0
 		for _, v := range d.Votes[r*5 : r*5+5] {
