@@ -53,7 +53,9 @@ func TestGoMLXLossMatchesFsloss(t *testing.T) {
 					}
 				}
 			}
-			weak := func() *tensor.Dense { return tensor.New(tensor.WithShape(32, 5), tensor.WithBacking(append([]int8(nil), v...))) }
+			weak := func() *tensor.Dense {
+				return tensor.New(tensor.WithShape(32, 5), tensor.WithBacking(append([]int8(nil), v...)))
+			}
 			want, err := a.Forward(tensor.New(tensor.WithShape(32, 1), tensor.WithBacking(x)), weak())
 			if err != nil {
 				t.Fatal(err)
