@@ -72,6 +72,7 @@ func threshold(v, c float64) int8 {
 	return Sign(v)
 }
 
+// snippet:lfs
 // LFs are the tutorial's labeling functions. Each reads its own features,
 // so they are independent given Y, the label model's default assumption.
 var LFs = []LF{
@@ -83,6 +84,8 @@ var LFs = []LF{
 	{"feature 13 (nearly noise)", func(x []float64) int8 { return threshold(x[13], 0.3) }},
 	{"features 14-19, rarely", func(x []float64) int8 { return threshold(x[14]+x[15]+x[16]+x[17]+x[18]+x[19], 4) }},
 }
+
+// snippet:end
 
 // ApplyLFs returns the votes of every LF on n rows (n x len(LFs)).
 func ApplyLFs(x []float64, n int) []int8 {
