@@ -10,7 +10,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"log"
 
 	"github.com/gomlx/gomlx/backends"
@@ -28,7 +27,6 @@ import (
 
 	"github.com/squid-ws/squid/examples/online/task"
 	"github.com/squid-ws/squid/fsloss"
-	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/trainers/gomlx/squidgomlx"
 )
 
@@ -49,40 +47,28 @@ func main() {
 	}
 }
 
-// accuracies are the test accuracies of one seed's three runs.
-type accuracies struct{ gold, squid, majority float64 }
-
 // run trains the three models for each seed on nTrain rows and prints the
 // table.
-func run(seeds, nTrain int) ([]accuracies, error) {
+func run(seeds, nTrain int) ([]task.Accuracies, error) {
 	backend, err := simplego.New("")
 	if err != nil {
 		return nil, err
 	}
 	defer backend.Finalize()
-	var out []accuracies
-	fmt.Println("seed   gold   squid  majority")
-	for s := 0; s < seeds; s++ {
-		seed := uint64(2026 + s)
-		d := task.Generate(seed, nTrain, task.NTest)
-		var a accuracies
-		if a.gold, err = trainGold(backend, d, seed); err != nil {
-			return nil, err
+	return task.RunSeeds(seeds, nTrain, func(d task.Data, seed uint64) (a task.Accuracies, err error) {
+		if a.Gold, err = trainGold(backend, d, seed); err != nil {
+			return a, err
 		}
-		fs, err := fsloss.New(fsloss.Config{Spec: labelmodel.Spec{M: len(task.LFs)}, BufferCapacity: 10000, UpdateFrequency: 100})
+		fs, err := task.NewLoss()
 		if err != nil {
-			return nil, err
+			return a, err
 		}
-		if a.squid, err = trainSquid(backend, d, seed, fs); err != nil {
-			return nil, err
+		if a.Squid, err = trainSquid(backend, d, seed, fs); err != nil {
+			return a, err
 		}
-		if a.majority, err = trainSquid(backend, d, seed, fsloss.MajorityVoteLoss{M: len(task.LFs)}); err != nil {
-			return nil, err
-		}
-		fmt.Printf("%d  %.4f  %.4f  %.4f\n", seed, a.gold, a.squid, a.majority)
-		out = append(out, a)
-	}
-	return out, nil
+		a.Majority, err = trainSquid(backend, d, seed, fsloss.MajorityVoteLoss{M: len(task.LFs)})
+		return a, err
+	})
 }
 
 // modelFn is the end model: task.Dim -> hidden (ReLU) -> 1 logit.
