@@ -304,12 +304,13 @@ func requireSameResult(t *testing.T, what string, got Result, want fsloss.Result
 }
 
 // The GPU loss reproduces fsloss.Loss.Forward on the golden stream (float32
-// logits on the device, refits inside batches, a first fit on one row, and
-// with ClampVals every segment labelled on the CPU and scored by the
-// squid_bce kernels).
+// logits on the device, refits inside batches, a first fit on one row or
+// after the default warm-up's majority-vote segments, and with ClampVals
+// every segment labelled on the CPU and scored by the squid_bce kernels).
 func TestLossForwardMatchesCPU(t *testing.T) {
 	for _, cfg := range []fsloss.Config{
-		{Spec: labelmodel.Spec{M: 5}},
+		{Spec: labelmodel.Spec{M: 5}, WarmUp: 1},
+		{Spec: labelmodel.Spec{M: 5}}, // the default warm-up: majority-vote segments first
 		{Spec: labelmodel.Spec{M: 5}, PosWeight: 2},
 		{Spec: labelmodel.Spec{M: 5}, ClampVals: true},
 	} {
