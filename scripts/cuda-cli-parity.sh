@@ -27,7 +27,7 @@ case_() {
 	shift 3
 	for side in cuda plain; do
 		local bin=$plain_bin env=()
-		if [ $side = cuda ]; then bin=$cuda_bin; env=(SQUID_BACKEND=gpu SQUIDSTUB_TRACE=1); fi
+		if [ $side = cuda ]; then bin=$cuda_bin; env=(SQUID_BACKEND=gpu SQUIDSTUB_TRACE=1 LD_BIND_NOW=1); fi
 		env "${env[@]}" "$bin" fit --votes "$votes" "$@" -o "$tmp/$name.$side.json" 2>"$tmp/$name.$side.log" >/dev/null
 		env "${env[@]}" "$bin" predict --model "$tmp/$name.$side.json" --votes "$dev" -o "$tmp/$name.$side.csv" 2>>"$tmp/$name.$side.log" >/dev/null
 	done
