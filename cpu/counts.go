@@ -174,29 +174,3 @@ func countBlocks(k Kernel, dst Counts, votes []int8, m, lo, hi int) {
 		}
 	}
 }
-
-// PackBlock packs the rows of block (row-major, m columns, at most
-// 64*words rows) into per-LF bitsets, 2*words words per LF: bit r of
-// packed[2*i*words:] is set when row r votes +1 on LF i, and bit r of
-// packed[(2*i+1)*words:] when it votes -1. It returns the number of words
-// used per bitset.
-func PackBlock(packed []uint64, block []int8, m, words int) int {
-	rows := len(block) / m
-	nw := (rows + 63) / 64
-	for i := 0; i < 2*m; i++ {
-		clear(packed[i*words : i*words+nw])
-	}
-	for r := 0; r < rows; r++ {
-		w, bit := r>>6, uint(r&63)
-		row := block[r*m : (r+1)*m]
-		for i, v := range row {
-			u := uint64(uint8(v))
-			// +1 is 0x01 and -1 is 0xFF: bit 1 tells a negative vote.
-			isNeg := (u >> 1) & 1
-			isPos := u & 1 &^ isNeg
-			packed[2*i*words+w] |= isPos << bit
-			packed[(2*i+1)*words+w] |= isNeg << bit
-		}
-	}
-	return nw
-}

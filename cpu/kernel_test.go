@@ -164,3 +164,40 @@ func FuzzKernels(f *testing.F) {
 		}
 	})
 }
+
+// PackBlock sets exactly the bits of the votes, for LF counts around the
+// 8-vote and 64-LF tiles and row counts around the 64-row word.
+func TestPackBlock(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for _, m := range []int{1, 3, 7, 8, 9, 63, 64, 65, 130} {
+		for _, rows := range []int{1, 63, 64, 65, 200} {
+			words := (rows+63)/64 + 1
+			block := randomVotes(r, rows, m, 0.3)
+			packed := randomWords(r, 2*m*words) // stale bits must go
+			nw := PackBlock(packed, block, m, words)
+			if nw != (rows+63)/64 {
+				t.Fatalf("m=%d rows=%d: %d words, want %d", m, rows, nw, (rows+63)/64)
+			}
+			for i := 0; i < m; i++ {
+				for row := 0; row < 64*nw; row++ {
+					var v int8
+					if row < rows {
+						v = block[row*m+i]
+					}
+					p := packed[2*i*words+row/64] >> (row % 64) & 1
+					n := packed[(2*i+1)*words+row/64] >> (row % 64) & 1
+					if p != b2u(v == 1) || n != b2u(v == -1) {
+						t.Fatalf("m=%d rows=%d: LF %d row %d vote %d packed as +%d -%d", m, rows, i, row, v, p, n)
+					}
+				}
+			}
+		}
+	}
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
