@@ -17,61 +17,66 @@ import (
 func PackBlock(packed []uint64, block []int8, m, words int) int {
 	rows := len(block) / m
 	nw := (rows + 63) / 64
+	var pos, neg [64]uint64
 	for w := 0; w < nw; w++ {
 		r0, r1 := 64*w, min(64*w+64, rows)
 		for c0 := 0; c0 < m; c0 += 64 {
 			c1 := min(c0+64, m)
+			rowMasks(&pos, &neg, block, m, r0, r1, c0, c1-c0)
 			if c1-c0 > 32 {
-				wideTile(packed, block, m, words, w, r0, r1, c0, c1)
+				transpose64(&pos)
+				transpose64(&neg)
+				for i := c0; i < c1; i++ {
+					packed[2*i*words+w] = pos[i-c0]
+					packed[(2*i+1)*words+w] = neg[i-c0]
+				}
 				continue
 			}
+			// A narrow tile: 8 x 8 bit transposes of 8 LFs at a time.
 			for g := c0; g < c1; g += 8 {
-				narrowTile(packed, block, m, words, w, r0, r1, g, min(8, c1-g))
+				narrowColumns(packed[2*g*words+w:], &pos, g-c0, min(8, c1-g), 2*words)
+				narrowColumns(packed[(2*g+1)*words+w:], &neg, g-c0, min(8, c1-g), 2*words)
 			}
 		}
 	}
 	return nw
 }
 
-// wideTile packs rows [r0, r1) of LFs [c0, c1), c1-c0 <= 64, into word w
-// of their bitsets with two 64 x 64 bit transposes.
-func wideTile(packed []uint64, block []int8, m, words, w, r0, r1, c0, c1 int) {
-	var pos, neg [64]uint64
-	for r := r0; r < r1; r++ {
-		for g := c0; g < c1; g += 8 {
-			p, n := groupBits(block, r*m+g, min(8, c1-g))
-			pos[r-r0] |= p << (g - c0)
-			neg[r-r0] |= n << (g - c0)
+// rowMasks sets pos[k] and neg[k], k < 64, to the masks of the votes of row
+// r0+k on LFs [c0, c0+width), width <= 64 (bit l for LF c0+l), and to zero
+// past row r1.
+func rowMasks(pos, neg *[64]uint64, block []int8, m, r0, r1, c0, width int) {
+	r := vectorRowMasks(pos, neg, block, m, r0, r1, c0, width)
+	for ; r < r1; r++ {
+		var p, n uint64
+		for g := 0; g < width; g += 8 {
+			gp, gn := groupBits(block, r*m+c0+g, min(8, width-g))
+			p |= gp << g
+			n |= gn << g
 		}
+		pos[r-r0], neg[r-r0] = p, n
 	}
-	transpose64(&pos)
-	transpose64(&neg)
-	for i := c0; i < c1; i++ {
-		packed[2*i*words+w] = pos[i-c0]
-		packed[(2*i+1)*words+w] = neg[i-c0]
-	}
+	clear(pos[r1-r0:])
+	clear(neg[r1-r0:])
 }
 
-// narrowTile packs rows [r0, r1) of the width <= 8 LFs from g into word w
-// of their bitsets with 8 x 8 bit transposes, eight rows at a time.
-func narrowTile(packed []uint64, block []int8, m, words, w, r0, r1, g, width int) {
-	var pos, neg [8]uint64
-	for q := 0; q < 8 && r0+8*q < r1; q++ {
-		var xp, xn uint64
-		for k := 0; k < 8 && r0+8*q+k < r1; k++ {
-			p, n := groupBits(block, (r0+8*q+k)*m+g, width)
-			xp |= p << (8 * k)
-			xn |= n << (8 * k)
+// narrowColumns writes dst[c*stride], c < width <= 8, the 64-row bitset of
+// column shift+c of the 64 row masks a, through eight 8 x 8 bit
+// transposes.
+func narrowColumns(dst []uint64, a *[64]uint64, shift, width, stride int) {
+	var out [8]uint64
+	for q := 0; q < 8; q++ {
+		var x uint64
+		for k := 0; k < 8; k++ {
+			x |= (a[8*q+k] >> shift & 0xff) << (8 * k)
 		}
-		xp, xn = transpose8(xp), transpose8(xn)
+		x = transpose8(x)
 		for c := 0; c < width; c++ {
-			pos[c] |= (xp >> (8 * c) & 0xff) << (8 * q)
-			neg[c] |= (xn >> (8 * c) & 0xff) << (8 * q)
+			out[c] |= (x >> (8 * c) & 0xff) << (8 * q)
 		}
 	}
 	for c := 0; c < width; c++ {
-		packed[2*(g+c)*words+w] = pos[c]
-		packed[(2*(g+c)+1)*words+w] = neg[c]
+		dst[c*stride] = out[c]
 	}
 }
 
