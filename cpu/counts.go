@@ -124,26 +124,22 @@ func countWith(k Kernel, dst Counts, votes []int8, m int) {
 	if n == 0 || m == 0 {
 		return
 	}
-	nblocks := (n + blockRows - 1) / blockRows
-	workers := min(runtime.GOMAXPROCS(0), nblocks)
+	// Each worker takes an equal share of the rows, in whole 64-row words.
+	workers := min(runtime.GOMAXPROCS(0), (n+63)/64)
 	if workers <= 1 {
-		countBlocks(k, dst, votes, m, 0, nblocks)
+		countRows(k, dst, votes[:n*m], m)
 		return
 	}
+	per := ((n+workers-1)/workers + 63) / 64 * 64
 	var wg sync.WaitGroup
 	partial := make([]Counts, workers)
-	per := (nblocks + workers - 1) / workers
-	for w := 0; w < workers; w++ {
-		lo, hi := w*per, min((w+1)*per, nblocks)
+	for w := range partial {
+		lo, hi := min(w*per, n), min((w+1)*per, n)
 		if lo >= hi {
 			continue
 		}
 		partial[w] = NewCounts(m)
-		wg.Add(1)
-		go func(c Counts, lo, hi int) {
-			defer wg.Done()
-			countBlocks(k, c, votes, m, lo, hi)
-		}(partial[w], lo, hi)
+		wg.Go(func() { countRows(k, partial[w], votes[lo*m:hi*m], m) })
 	}
 	wg.Wait()
 	for _, c := range partial {
@@ -153,14 +149,14 @@ func countWith(k Kernel, dst Counts, votes []int8, m int) {
 	}
 }
 
-// countBlocks counts row blocks [lo, hi) into dst with kernel k.
-func countBlocks(k Kernel, dst Counts, votes []int8, m, lo, hi int) {
+// countRows counts the rows of votes into dst with kernel k, a block of
+// blockRows rows at a time.
+func countRows(k Kernel, dst Counts, votes []int8, m int) {
 	const words = blockRows / 64
 	const stride = 2 * words
 	packed := make([]uint64, m*stride)
 	n := len(votes) / m
-	for b := lo; b < hi; b++ {
-		r0 := b * blockRows
+	for r0 := 0; r0 < n; r0 += blockRows {
 		r1 := min(r0+blockRows, n)
 		nw := PackBlock(packed, votes[r0*m:r1*m], m, words)
 		for i := 0; i < m; i++ {
