@@ -36,7 +36,7 @@ func archKernels() []Kernel {
 	if hasAVX2 {
 		ks = append(ks, Kernel{Name: "avx2", pairRow: asmPairRow(pairRowAVX2), popcount: asmPopcount(popcountAVX2)})
 	}
-	return ks
+	return verified(ks)
 }
 
 // asmPairRow wraps an assembly pair-row kernel in the bound checks that

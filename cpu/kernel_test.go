@@ -201,3 +201,19 @@ func b2u(b bool) uint64 {
 	}
 	return 0
 }
+
+// The start-up check rejects a kernel that disagrees with the portable one.
+func TestVerifiedDropsAWrongKernel(t *testing.T) {
+	off := Kernel{Name: "off-by-one", popcount: popcountGo, pairRow: func(x, ys []uint64, stride, nw int, out []PairCounts) {
+		pairRowGo(x, ys, stride, nw, out)
+		out[len(out)-1].NN++
+	}}
+	if ks := verified([]Kernel{off, goKernel}); len(ks) != 1 || ks[0].Name != "go" {
+		t.Fatalf("verified kept %v", ks)
+	}
+	for _, k := range Kernels() {
+		if !agrees(k) {
+			t.Errorf("kernel %s disagrees with the portable kernel", k.Name)
+		}
+	}
+}
