@@ -179,4 +179,3 @@ func (s *Stats) pairCells(i, j int, out []int64) {
 	out[5] = s.counts.Pos[j] - p.NP - p.PP
 	out[4] = s.n - out[0] - out[1] - out[2] - out[3] - out[5] - out[6] - out[7] - out[8]
 }
-
