@@ -87,7 +87,7 @@ func Load(r io.Reader) (*Model, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("labelmodel: reading model: %w", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("labelmodel: %w: data after the model document", ErrCorruptModel)
 	}
 	if doc.Format != FormatName {
