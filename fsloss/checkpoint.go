@@ -49,7 +49,7 @@ func marshalCheckpoint(format string, cfg any, r *ring, save func(io.Writer) err
 func readCheckpoint(data []byte, format string, cfg any) (checkpoint, error) {
 	var c checkpoint
 	if err := json.Unmarshal(data, &c); err != nil {
-		return c, fmt.Errorf("fsloss: reading checkpoint: %v", err)
+		return c, fmt.Errorf("fsloss: reading checkpoint: %w", err)
 	}
 	if c.Format != format {
 		return c, fmt.Errorf("fsloss: not a %s checkpoint (format %q)", format, c.Format)
@@ -58,7 +58,7 @@ func readCheckpoint(data []byte, format string, cfg any) (checkpoint, error) {
 		return c, fmt.Errorf("fsloss: checkpoint version %d is not supported (this build reads %d)", c.Version, checkpointVersion)
 	}
 	if err := json.Unmarshal(c.Config, cfg); err != nil {
-		return c, fmt.Errorf("fsloss: corrupted checkpoint configuration: %v", err)
+		return c, fmt.Errorf("fsloss: corrupted checkpoint configuration: %w", err)
 	}
 	return c, nil
 }

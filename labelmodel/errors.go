@@ -21,7 +21,14 @@ type ShapeError struct {
 func (e *ShapeError) Error() string { return e.msg }
 
 func shapeError(what string, got, want int, format string, a ...any) error {
-	return &ShapeError{What: what, Got: got, Want: want, msg: fmt.Sprintf("labelmodel: "+format, a...)}
+	return ShapeErrorf(what, got, want, "labelmodel: "+format, a...)
+}
+
+// ShapeErrorf returns a *ShapeError with the formatted message, for
+// packages built on this one (fsloss, multiclass) to report shapes the
+// same way.
+func ShapeErrorf(what string, got, want int, format string, a ...any) error {
+	return &ShapeError{What: what, Got: got, Want: want, msg: fmt.Sprintf(format, a...)}
 }
 
 // VoteError reports a vote that is not -1, 0 or +1 (or a 0 in a model
