@@ -1,7 +1,5 @@
 package fsloss
 
-
-
 // journal records what pushing a batch into a ring changed, so that a
 // call that fails part way (a refit error) can put the ring and the
 // statistics kept in step with it back bit for bit: a failed call changes
@@ -52,4 +50,3 @@ func (j *journal) pushes(r *ring, push func(row int) error) func(row int) error 
 		return push(row)
 	}
 }
-
