@@ -83,3 +83,18 @@ func TestFailedRefitChangesNothing(t *testing.T) {
 		t.Fatalf("the loss is unusable after a failed Forward: %v", err)
 	}
 }
+
+// A checkpoint of a few bytes that declares a huge buffer is rejected
+// before the buffer is allocated (old code allocated m x capacity first).
+func TestCheckpointBufferCheckedFirst(t *testing.T) {
+	doc := `{"format": "squid-fsloss", "version": 1, "config": {"spec": {"m": 3}, "buffer_capacity": 1000000000000}, "size": 0, "index": 0, "buffer": []}`
+	var l Loss
+	if err := l.UnmarshalBinary([]byte(doc)); err == nil || !strings.Contains(err.Error(), "corrupted checkpoint") {
+		t.Errorf("error %v", err)
+	}
+	mdoc := `{"format": "squid-fsloss-multiclass", "version": 1, "config": {"Spec": {"m": 3}, "K": 3, "BufferCapacity": 1000000000000}, "size": 0, "index": 0, "buffer": []}`
+	var ml MulticlassLoss
+	if err := ml.UnmarshalBinary([]byte(mdoc)); err == nil || !strings.Contains(err.Error(), "corrupted checkpoint") {
+		t.Errorf("multiclass: error %v", err)
+	}
+}

@@ -63,6 +63,20 @@ func readCheckpoint(data []byte, format string, cfg any) (checkpoint, error) {
 	return c, nil
 }
 
+// checkBuffer checks, before anything is sized from the configuration,
+// that the checkpoint's buffer holds capacity rows of m votes (after the
+// defaults): a checkpoint of a few bytes declaring a buffer of 10^12 rows
+// must not allocate it.
+func (c checkpoint) checkBuffer(m, capacity, updateFrequency int) error {
+	if err := bufferDefaults(&capacity, &updateFrequency); err != nil {
+		return err
+	}
+	if m <= 0 || capacity > len(c.Buffer)/m || len(c.Buffer) != m*capacity {
+		return fmt.Errorf("fsloss: corrupted checkpoint: a buffer of %d votes for capacity %d and m = %d", len(c.Buffer), capacity, m)
+	}
+	return nil
+}
+
 // restore puts a checkpoint's buffer and position into a fresh ring of the
 // same configuration.
 func (r *ring) restore(c checkpoint) error {

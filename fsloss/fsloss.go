@@ -231,6 +231,9 @@ func (l *Loss) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return err
 	}
+	if err := c.checkBuffer(cfg.Spec.M, cfg.BufferCapacity, cfg.UpdateFrequency); err != nil {
+		return err
+	}
 	fresh, err := New(cfg)
 	if err != nil {
 		return err

@@ -189,6 +189,9 @@ func (l *MulticlassLoss) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return err
 	}
+	if err := c.checkBuffer(cfg.Spec.M, cfg.BufferCapacity, cfg.UpdateFrequency); err != nil {
+		return err
+	}
 	fresh, err := NewMulticlass(cfg)
 	if err != nil {
 		return err
@@ -204,8 +207,8 @@ func (l *MulticlassLoss) UnmarshalBinary(data []byte) error {
 		if err != nil {
 			return fmt.Errorf("fsloss: corrupted checkpoint: %w", err)
 		}
-		if model.K() != cfg.K {
-			return fmt.Errorf("fsloss: corrupted checkpoint: a %d-class model for k = %d", model.K(), cfg.K)
+		if model.K() != cfg.K || model.Binary(0).Spec().M != cfg.Spec.M {
+			return fmt.Errorf("fsloss: corrupted checkpoint: a %d-class model of %d LFs for k = %d, m = %d", model.K(), model.Binary(0).Spec().M, cfg.K, cfg.Spec.M)
 		}
 		fresh.model = model
 	}

@@ -95,6 +95,9 @@ func TestRemoveRowNeverAdded(t *testing.T) {
 	if !s.Equal(before) {
 		t.Error("a failed RemoveRow changed the statistics")
 	}
+	if err := s.Add(Votes{N: 2, M: 3, Data: []int8{1, 1, 1, 1, 5, 1}}); err == nil || !s.Equal(before) {
+		t.Errorf("Add with a bad vote in its last row: %v; statistics changed: %v", err, !s.Equal(before))
+	}
 }
 
 // A clique of more LFs than MaxCliqueLFs is a GraphError naming it, at
