@@ -6,21 +6,12 @@ import (
 	"errors"
 	"io"
 	"math"
-	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/squid-ws/squid/internal/testutil"
 	"github.com/squid-ws/squid/synth"
 )
-
-// allocated returns the bytes f allocates.
-func allocated(f func()) uint64 {
-	var a, b runtime.MemStats
-	runtime.ReadMemStats(&a)
-	f()
-	runtime.ReadMemStats(&b)
-	return b.TotalAlloc - a.TotalAlloc
-}
 
 // A blob of a few bytes that claims many LFs is rejected before the
 // statistics are allocated (old code: m = 65536 asked for 68 GB; m = 2000
@@ -31,7 +22,7 @@ func TestStatsUnmarshalBoundedByBytes(t *testing.T) {
 	blob = binaryVarint(blob, 5)
 	var s Stats
 	var err error
-	if got := allocated(func() { err = s.UnmarshalBinary(blob) }); got > 1<<20 {
+	if got := testutil.Allocated(func() { err = s.UnmarshalBinary(blob) }); got > 1<<20 {
 		t.Errorf("a %d-byte blob allocated %d bytes", len(blob), got)
 	}
 	if !errors.Is(err, ErrCorruptStats) || !strings.Contains(err.Error(), "2000 LFs need") {
@@ -125,7 +116,7 @@ func TestCliqueLimit(t *testing.T) {
 // allocated 311 MB for m = 1600 (and ran in cubic time).
 func TestNewManyLFsAllocation(t *testing.T) {
 	var err error
-	got := allocated(func() { _, err = New(Spec{M: 1600}) })
+	got := testutil.Allocated(func() { _, err = New(Spec{M: 1600}) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,15 +194,7 @@ func TestExactSeparatorsZeroMarginalNeverNaN(t *testing.T) {
 func savedDoc(t *testing.T) map[string]any {
 	t.Helper()
 	m, _ := fitSynth(t, Spec{M: 4}, synth.Config{N: 500, LFs: synth.Spread(4, 0.6, 0.9, 0.5, 0.9), Seed: 2}, Options{})
-	var buf bytes.Buffer
-	if err := m.Save(&buf); err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
-	return doc
+	return testutil.SavedJSON(t, m.Save)
 }
 
 // Documents Load accepted though they give NaN or nonsense, and a large
@@ -240,7 +223,7 @@ func TestLoadRejectsWhatWouldMislead(t *testing.T) {
 		edit(doc)
 		b, _ := json.Marshal(doc)
 		var err error
-		got := allocated(func() { _, err = Load(bytes.NewReader(b)) })
+		got := testutil.Allocated(func() { _, err = Load(bytes.NewReader(b)) })
 		if !errors.Is(err, ErrCorruptModel) {
 			t.Errorf("%s: error %v, want ErrCorruptModel", name, err)
 		}

@@ -73,6 +73,7 @@ func (s *Stats) UnmarshalBinary(data []byte) error {
 		}
 		if x < lo || x > hi {
 			err = bad("value %d out of range [%d, %d]", x, lo, hi)
+			return lo // never a size out of range, even before err is seen
 		}
 		return x
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/squid-ws/squid/internal/testutil"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/synth"
 )
@@ -23,15 +24,7 @@ func savedMulticlass(t *testing.T) map[string]any {
 	if err := m.Fit(Votes{N: d.N, M: d.M, Data: d.Votes}, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := m.Save(&buf); err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
-	return doc
+	return testutil.SavedJSON(t, m.Save)
 }
 
 // Multiclass documents old Load accepted: a negative class balance,

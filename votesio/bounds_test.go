@@ -5,9 +5,10 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/squid-ws/squid/internal/testutil"
 )
 
 // rawNpy returns a version-1 .npy header with the given dtype and shape
@@ -21,14 +22,6 @@ func rawNpy(descr, shape string, data []byte) []byte {
 	b := []byte("\x93NUMPY\x01\x00")
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(dict)))
 	return append(append(b, dict...), data...)
-}
-
-func allocated(f func()) uint64 {
-	var a, b runtime.MemStats
-	runtime.ReadMemStats(&a)
-	f()
-	runtime.ReadMemStats(&b)
-	return b.TotalAlloc - a.TotalAlloc
 }
 
 // A shape whose product overflows is an error, not a panic (old code:
@@ -49,7 +42,7 @@ func TestShapeProductOverflow(t *testing.T) {
 func TestReadFloat64BoundedByBytes(t *testing.T) {
 	b := rawNpy("<f8", "(134217728,)", make([]byte, 64))
 	var err error
-	if got := allocated(func() { _, err = ReadFloat64(bytes.NewReader(b)) }); got > 8<<20 {
+	if got := testutil.Allocated(func() { _, err = ReadFloat64(bytes.NewReader(b)) }); got > 8<<20 {
 		t.Errorf("a %d-byte file allocated %d bytes", len(b), got)
 	}
 	if err == nil || !strings.Contains(err.Error(), "truncated") {
