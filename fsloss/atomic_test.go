@@ -53,7 +53,7 @@ func state(t *testing.T, l *Loss) []byte {
 // code kept the rows pushed before the failing refit).
 func TestFailedRefitChangesNothing(t *testing.T) {
 	cfg := Config{Spec: labelmodel.Spec{M: 5, LFEdges: [][2]int{{0, 1}}}, Fit: labelmodel.Options{ExactDependencies: true},
-		BufferCapacity: 4, UpdateFrequency: 2}
+		BufferCapacity: 4, UpdateFrequency: 2, WarmUp: 1}
 	loss, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

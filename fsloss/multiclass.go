@@ -87,8 +87,10 @@ func (l *MulticlassLoss) Forward(logits, weakLabels *tensor.Dense) (Result, erro
 		return Result{}, err
 	}
 	labels := make([]float64, batch*k)
+	// The multiclass loss keeps FlyingSquid's schedule: its ring has
+	// warm-up 1, under which "fitted" does not change when refits happen.
 	push := func(r int) error {
-		refit, err := l.ring.push(raw[r*m:(r+1)*m], func(old []int8) error { return l.update(old, -1) }, func(row []int8) error { return l.update(row, 1) })
+		refit, err := l.ring.push(raw[r*m:(r+1)*m], true, func(old []int8) error { return l.update(old, -1) }, func(row []int8) error { return l.update(row, 1) })
 		if err != nil || !refit {
 			return err
 		}
@@ -102,7 +104,7 @@ func (l *MulticlassLoss) Forward(logits, weakLabels *tensor.Dense) (Result, erro
 	}
 	j := l.ring.begin()
 	saved := *l.model // FitStats replaces the fitted state; the copy keeps the old one
-	if err := l.ring.forRows(batch, j.pushes(&l.ring, push), label); err != nil {
+	if err := l.ring.forRows(batch, func() bool { return true }, j.pushes(&l.ring, push), label); err != nil {
 		remove := func(row []int8) error { return l.update(row, -1) }
 		add := func(row []int8) error { return l.update(row, 1) }
 		if rerr := j.rollback(&l.ring, remove, add); rerr != nil {
