@@ -59,7 +59,10 @@ func parseSpec(b []byte) (labelmodel.Spec, error) {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&spec); err != nil {
-		return spec, fmt.Errorf("bad graph file: %v", err)
+		return spec, fmt.Errorf("bad graph file: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return spec, errors.New("bad graph file: data after the graph object")
 	}
 	return spec, nil
 }
@@ -237,6 +240,9 @@ func cmdPredict(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer src.Close()
+	if src.Cols != model.lfs() {
+		return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.lfs())
+	}
 	cols, names, predict := predictor(model, *marginal)
 	sink, err := votesio.Create(*out, cols, names)
 	if err != nil {

@@ -37,8 +37,8 @@ func (in inputFlags) convention() (votesio.Convention, error) {
 	if in.classes < 2 || in.classes > 127 {
 		return votesio.Convention{}, fmt.Errorf("--classes %d: want 2 to 127", in.classes)
 	}
-	if in.chunk < 1 {
-		return votesio.Convention{}, fmt.Errorf("--chunk %d: want a positive number of rows", in.chunk)
+	if in.chunk < 1 || in.chunk > maxChunk {
+		return votesio.Convention{}, fmt.Errorf("--chunk %d: want 1 to %d rows", in.chunk, maxChunk)
 	}
 	abstain := in.abstain
 	if in.classes > 2 {
@@ -46,6 +46,10 @@ func (in inputFlags) convention() (votesio.Convention, error) {
 	}
 	return votesio.Convention{Abstain: abstain, Classes: in.classes}, nil
 }
+
+// maxChunk bounds --chunk; the buffer is also capped at
+// votesio.ChunkBytes and at the file's rows (Source.ChunkRows).
+const maxChunk = 1 << 26
 
 // eachChunk streams the votes of src in chunks of rows, with a progress
 // bar on stderr when it is a terminal.
@@ -57,7 +61,7 @@ func eachChunk(src *votesio.Source, rows int, stderr io.Writer, f func(data []in
 			progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }))
 		defer bar.Finish()
 	}
-	chunk := make([]int8, rows*src.Cols)
+	chunk := make([]int8, src.ChunkRows(rows)*src.Cols)
 	first := 0
 	for {
 		n, err := src.Next(chunk)
@@ -104,6 +108,14 @@ func loadAnyModel(path string) (anyModel, error) {
 		return anyModel{}, fmt.Errorf("%s: %v", path, err)
 	}
 	return m, nil
+}
+
+// lfs returns the number of LFs the model was fitted for.
+func (m anyModel) lfs() int {
+	if m.multi != nil {
+		return m.multi.Binary(0).Spec().M
+	}
+	return m.binary.Spec().M
 }
 
 func (m anyModel) classes() int {
