@@ -268,10 +268,20 @@ func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
 // file is truncated only when it ended early (an io.EOF there is wrapped as
 // io.ErrUnexpectedEOF, so no caller takes it for the normal end).
 func readDataError(name string, err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%s: reading data: %w (the file is truncated)", name, io.ErrUnexpectedEOF)
+	if err = unexpected(err); errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%s: reading data: %w (the file is truncated)", name, err)
 	}
 	return fmt.Errorf("%s: reading data: %w", name, err)
+}
+
+// unexpected turns io.EOF (a file that ended before a part that must be
+// there) into io.ErrUnexpectedEOF, so no caller takes it for the normal end
+// of the data; other errors are returned as they are.
+func unexpected(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 func decoder(kind byte, size int, order binary.ByteOrder) func([]byte) float64 {
