@@ -72,6 +72,9 @@ func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Wri
 			progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }))
 		defer bar.Finish()
 	}
+	// A read blocked on a pipe or FIFO would not see ctx until more data
+	// came: closing the source on cancellation ends it now.
+	defer context.AfterFunc(ctx, func() { src.Close() })()
 	chunk := make([]int8, rows*src.Cols)
 	first := 0
 	for {
@@ -92,6 +95,9 @@ func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Wri
 			return interrupted(ctx)
 		}
 		if err != nil {
+			if ierr := interrupted(ctx); ierr != nil {
+				return ierr // not the error of the read that the interrupt ended
+			}
 			return err
 		}
 	}
