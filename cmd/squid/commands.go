@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -44,7 +45,7 @@ func readSpec(path string, m int, noAbstain bool) (labelmodel.Spec, error) {
 	}
 	spec, err = parseSpec(b)
 	if err != nil {
-		return spec, fmt.Errorf("%s: %v", path, err)
+		return spec, fmt.Errorf("%s: %w", path, err)
 	}
 	if spec.M != m {
 		return spec, fmt.Errorf("%s: graph has m = %d LFs but the votes have %d columns", path, spec.M, m)
@@ -59,7 +60,7 @@ func parseSpec(b []byte) (labelmodel.Spec, error) {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&spec); err != nil {
-		return spec, fmt.Errorf("bad graph file: %v", err)
+		return spec, fmt.Errorf("bad graph file: %w", err)
 	}
 	return spec, nil
 }
@@ -133,7 +134,7 @@ func (f *fitter) save(w io.Writer) error {
 	return f.binary.Save(w)
 }
 
-func cmdFit(args []string, stdout, stderr io.Writer) error {
+func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("fit", stderr)
 	var in inputFlags
 	in.register(fs)
@@ -146,7 +147,7 @@ func cmdFit(args []string, stdout, stderr io.Writer) error {
 	compat := fs.String("compat", "", `"flyingsquid" reproduces the original where it is wrong`)
 	exactSep := fs.Bool("exact-separators", false, "exact junction-tree factorisation (FlyingSquid counts a non-uniform class balance twice)")
 	exactDeps := fs.Bool("exact-dependencies", false, "estimate cliques of dependent LFs directly (FlyingSquid's system mixes in a conditional probability)")
-	out := fs.String("o", "", "output model file (JSON)")
+	out := fs.String("o", "", "output model file (JSON); - for standard output")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -169,6 +170,14 @@ func cmdFit(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	o, err := checkOutput(*out, stdout, *votesPath, *graphPath, *dev)
+	if err != nil {
+		return err
+	}
+	if err := o.create(); err != nil {
+		return err
+	}
+	defer o.abort()
 	src, err := votesio.Open(*votesPath, conv)
 	if err != nil {
 		return err
@@ -179,7 +188,7 @@ func cmdFit(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *dev != "" {
-		y, err := votesio.ReadAll(*dev, conv)
+		y, err := votesio.ReadLabels(*dev, conv)
 		if err != nil {
 			return err
 		}
@@ -192,32 +201,36 @@ func cmdFit(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := eachChunk(src, in.chunk, stderr, func(data []int8, n, _ int) error { return f.add(data, n, src.Cols) }); err != nil {
+	if err := eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, _ int) error { return f.add(data, n, src.Cols) }); err != nil {
 		return err
 	}
 	if err := f.fit(opts); err != nil {
-		return fmt.Errorf("%s: %v", *votesPath, err)
+		return fmt.Errorf("%s: %w", *votesPath, err)
 	}
 	if f.binary != nil {
 		for _, w := range f.binary.Warnings() {
 			fmt.Fprintln(stderr, "warning:", w)
 		}
 	}
-	return votesio.WriteFileAtomic(*out, f.save)
+	return o.writeAll(ctx, f.save)
 }
 
-func cmdPredict(args []string, stdout, stderr io.Writer) error {
+func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("predict", stderr)
 	var in inputFlags
 	in.register(fs)
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit)")
 	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
 	marginal := fs.Bool("marginal", false, "write P(Y_t = +1) per task (n x v) instead of P(Y) over the 2^v patterns")
-	out := fs.String("o", "", "output (.npy float64, or .csv), written chunk by chunk")
+	out := fs.String("o", "", "output (.npy float64, or .csv), written chunk by chunk; - writes CSV to standard output")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := required(fs, "model", "votes", "o"); err != nil {
+		return err
+	}
+	o, err := checkOutput(*out, stdout, *modelPath, *votesPath)
+	if err != nil {
 		return err
 	}
 	model, err := loadAnyModel(*modelPath)
@@ -238,17 +251,20 @@ func cmdPredict(args []string, stdout, stderr io.Writer) error {
 	}
 	defer src.Close()
 	cols, names, predict := predictor(model, *marginal)
-	sink, err := votesio.Create(*out, cols, names)
+	sink, err := o.sink(cols, names)
 	if err != nil {
 		return err
 	}
-	err = eachChunk(src, in.chunk, stderr, func(data []int8, n, first int) error {
+	err = eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, first int) error {
 		p := make([]float64, n*cols)
 		if err := predict(p, data, n, src.Cols); err != nil {
-			return fmt.Errorf("%s: rows from %d: %v", *votesPath, first, err)
+			return fmt.Errorf("%s: rows from %d: %w", *votesPath, first, err)
 		}
 		return sink.Write(p)
 	})
+	if err == nil {
+		err = interrupted(ctx) // checked last: a signal during the last chunk still discards the output
+	}
 	if err != nil {
 		sink.Abort()
 		return err
@@ -297,7 +313,7 @@ func predictor(model anyModel, marginal bool) (int, []string, func(out []float64
 	}
 }
 
-func cmdAccuracies(args []string, stdout, stderr io.Writer) error {
+func cmdAccuracies(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("accuracies", stderr)
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit)")
 	if err := fs.Parse(args); err != nil {
@@ -328,7 +344,7 @@ func cmdAccuracies(args []string, stdout, stderr io.Writer) error {
 	return enc.Encode(doc)
 }
 
-func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
+func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("analyze", stderr)
 	var in inputFlags
 	in.register(fs)
@@ -353,7 +369,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	defer src.Close()
 	var gold []int8
 	if *dev != "" {
-		y, err := votesio.ReadAll(*dev, conv)
+		y, err := votesio.ReadLabels(*dev, conv)
 		if err != nil {
 			return err
 		}
@@ -372,7 +388,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	f, ferr := newFitter(spec, in.classes) // the estimate is optional: m < 3 has none
-	err = eachChunk(src, in.chunk, stderr, func(data []int8, n, first int) error {
+	err = eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, first int) error {
 		var g []int8
 		if gold != nil {
 			if first+n > len(gold) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -18,7 +19,7 @@ var demoLFs = []synth.LF{
 	{Coverage: 0.85, Accuracy: 0.55},
 }
 
-func cmdDemo(args []string, stdout, stderr io.Writer) error {
+func cmdDemo(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
 	n := fs.Int("n", 20000, "rows to generate")
 	seed := fs.Uint64("seed", 1, "random seed")
@@ -70,7 +71,7 @@ func cmdDemo(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func cmdBench(args []string, stdout, stderr io.Writer) error {
+func cmdBench(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("bench", stderr)
 	quick := fs.Bool("quick", false, "small sizes only")
 	if err := fs.Parse(args); err != nil {
