@@ -62,6 +62,9 @@ func parseSpec(b []byte) (labelmodel.Spec, error) {
 	if err := dec.Decode(&spec); err != nil {
 		return spec, fmt.Errorf("bad graph file: %w", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return spec, errors.New("bad graph file: data after the graph object")
+	}
 	return spec, nil
 }
 
@@ -250,6 +253,9 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer src.Close()
+	if src.Cols != model.lfs() {
+		return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.lfs())
+	}
 	cols, names, predict := predictor(model, *marginal)
 	sink, err := o.sink(cols, names)
 	if err != nil {
