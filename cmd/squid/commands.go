@@ -28,10 +28,17 @@ func required(fs *flag.FlagSet, names ...string) error {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	for _, n := range names {
 		if !set[n] {
-			return fmt.Errorf("%s: flag --%s is required", fs.Name(), n)
+			return fmt.Errorf("%s: %s is required (see squid %s -h)", cmdName(fs), flagName(n), cmdName(fs))
 		}
 	}
 	return nil
+}
+
+// given reports whether the flag name was set on the command line.
+func given(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func readSpec(path string, m int, noAbstain bool) (labelmodel.Spec, error) {
@@ -151,7 +158,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	exactSep := fs.Bool("exact-separators", false, "exact junction-tree factorisation (FlyingSquid counts a non-uniform class balance twice)")
 	exactDeps := fs.Bool("exact-dependencies", false, "estimate cliques of dependent LFs directly (FlyingSquid's system mixes in a conditional probability)")
 	out := fs.String("o", "", "output model file (JSON); - for standard output")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := required(fs, "votes", "o"); err != nil {
@@ -226,12 +233,16 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
 	marginal := fs.Bool("marginal", false, "write P(Y_t = +1) per task (n x v) instead of P(Y) over the 2^v patterns")
 	out := fs.String("o", "", "output (.npy float64, or .csv), written chunk by chunk; - writes CSV to standard output")
-	if err := fs.Parse(args); err != nil {
+	var lab labelFlags
+	lab.register(fs)
+	fs.Lookup("classes").Usage = "number of classes of the votes: the model's (a multiclass model reads class votes 0..k-1); another value is an error"
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := required(fs, "model", "votes", "o"); err != nil {
 		return err
 	}
+	classesGiven := in.classes
 	o, err := checkOutput(*out, stdout, *modelPath, *votesPath)
 	if err != nil {
 		return err
@@ -240,8 +251,15 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if given(fs, "classes") && classesGiven != model.classes() {
+		return fmt.Errorf("--classes %d: the model %s has %d classes", classesGiven, *modelPath, model.classes())
+	}
 	in.classes = model.classes()
 	conv, err := in.convention()
+	if err != nil {
+		return err
+	}
+	hard, labelCols, labelNames, err := lab.newHardLabels(model, conv, *marginal)
 	if err != nil {
 		return err
 	}
@@ -256,8 +274,12 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if src.Cols != model.lfs() {
 		return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.lfs())
 	}
-	cols, names, predict := predictor(model, *marginal)
-	sink, err := o.sink(cols, names)
+	cols, names, predict := predictor(model, *marginal || hard != nil)
+	sinkCols, sinkNames := cols, names
+	if hard != nil {
+		sinkCols, sinkNames = labelCols, labelNames
+	}
+	sink, err := o.sink(sinkCols, sinkNames)
 	if err != nil {
 		return err
 	}
@@ -265,6 +287,9 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		p := make([]float64, n*cols)
 		if err := predict(p, data, n, src.Cols); err != nil {
 			return fmt.Errorf("%s: rows from %d: %w", *votesPath, first, err)
+		}
+		if hard != nil {
+			p = hard.labels(p, data, n, first, src.Cols)
 		}
 		return sink.Write(p)
 	})
@@ -322,7 +347,7 @@ func predictor(model anyModel, marginal bool) (int, []string, func(out []float64
 func cmdAccuracies(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("accuracies", stderr)
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit)")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := required(fs, "model"); err != nil {
@@ -358,7 +383,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	dev := fs.String("dev-labels", "", "gold labels for the same rows (.npy or .csv, n): adds each LF's empirical accuracy")
 	graphPath := fs.String("graph", "", "graph file for the label model's estimates (default: m LFs on one task)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := required(fs, "votes"); err != nil {
