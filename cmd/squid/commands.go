@@ -382,12 +382,27 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
 	dev := fs.String("dev-labels", "", "gold labels for the same rows (.npy or .csv, n): adds each LF's empirical accuracy")
 	graphPath := fs.String("graph", "", "graph file for the label model's estimates (default: m LFs on one task)")
+	modelPath := fs.String("model", "", "fitted model (JSON from squid fit): its estimated accuracies, instead of fitting the rows analysed")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := required(fs, "votes"); err != nil {
 		return err
+	}
+	var model *anyModel
+	if *modelPath != "" {
+		if *graphPath != "" {
+			return errors.New("give --model or --graph, not both (the model has its graph)")
+		}
+		m, err := loadAnyModel(*modelPath)
+		if err != nil {
+			return err
+		}
+		if given(fs, "classes") && in.classes != m.classes() {
+			return fmt.Errorf("--classes %d: the model %s has %d classes", in.classes, *modelPath, m.classes())
+		}
+		in.classes, model = m.classes(), &m
 	}
 	conv, err := in.convention()
 	if err != nil {
@@ -418,7 +433,15 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	f, ferr := newFitter(spec, in.classes) // the estimate is optional: m < 3 has none
+	var f *fitter
+	ferr := errors.New("a fitted model gives the estimate")
+	if model != nil {
+		if src.Cols != model.lfs() {
+			return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.lfs())
+		}
+	} else {
+		f, ferr = newFitter(spec, in.classes) // the estimate is optional: m < 3 has none
+	}
 	err = eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, first int) error {
 		var g []int8
 		if gold != nil {
@@ -441,7 +464,9 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("%s has %d labels for %d rows of votes", *dev, len(gold), summary.Rows())
 	}
 	var estimated []float64
-	if ferr == nil && summary.Rows() > 0 {
+	if model != nil {
+		_, estimated = model.accuracies()
+	} else if ferr == nil && summary.Rows() > 0 {
 		if err := f.fit(fitOptions{method: string(labelmodel.TripletMean)}); err == nil {
 			if f.multi != nil {
 				estimated, _ = f.multi.AccuraciesGivenVote()
