@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/squid-ws/squid/analysis"
 	"github.com/squid-ws/squid/labelmodel"
@@ -145,6 +146,7 @@ func (f *fitter) save(w io.Writer) error {
 }
 
 func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	start := time.Now()
 	fs := newFlags("fit", stderr)
 	var in inputFlags
 	in.register(fs)
@@ -211,18 +213,22 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	if err := eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, _ int) error { return f.add(data, n, src.Cols) }); err != nil {
+	var rows int64
+	if err := eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, _ int) error { rows += int64(n); return f.add(data, n, src.Cols) }); err != nil {
 		return err
 	}
 	if err := f.fit(opts); err != nil {
 		return fmt.Errorf("%s: %w", *votesPath, err)
 	}
-	if f.binary != nil {
-		for _, w := range f.binary.Warnings() {
-			fmt.Fprintln(stderr, "warning:", w)
-		}
+	warnings := f.warnings()
+	if w := conventionWarning(f.bstats, conv); w != "" {
+		warnings = append(warnings, w)
 	}
-	return o.writeAll(ctx, f.save)
+	if err := o.writeAll(ctx, f.save); err != nil {
+		return err
+	}
+	printFitSummary(stderr, f, warnings, rows, src.Cols, *method, start)
+	return nil
 }
 
 func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -359,17 +365,18 @@ func cmdAccuracies(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	joint, given := model.accuracies()
 	doc := struct {
+		LFNames             []string  `json:"lf_names,omitempty"`
 		Accuracies          []float64 `json:"accuracies,omitempty"`
 		AccuraciesGivenVote []float64 `json:"accuracies_given_vote"`
 		ClassBalance        []float64 `json:"class_balance"`
 		Warnings            []string  `json:"warnings"`
-	}{Accuracies: joint, AccuraciesGivenVote: given, Warnings: []string{}}
+	}{LFNames: model.spec().LFNames, Accuracies: joint, AccuraciesGivenVote: given, Warnings: []string{}}
 	if model.multi != nil {
 		doc.ClassBalance = model.multi.ClassBalance()
 	} else {
 		doc.ClassBalance = model.binary.ClassBalance()
-		doc.Warnings = append(doc.Warnings, model.binary.Warnings()...)
 	}
+	doc.Warnings = append(doc.Warnings, (&fitter{binary: model.binary, multi: model.multi}).warnings()...)
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -478,6 +485,11 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	} else if ferr != nil {
 		fmt.Fprintln(stderr, "warning: no label-model estimate:", ferr)
+	}
+	if model != nil {
+		summary.SetNames(model.spec().LFNames)
+	} else {
+		summary.SetNames(spec.LFNames)
 	}
 	lfs := summary.LFs(estimated)
 	if *asJSON {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/squid-ws/squid/labelmodel"
@@ -16,6 +17,7 @@ import (
 type scoreReport struct {
 	Rows         int64             `json:"rows"`
 	LFs          int               `json:"lfs"`
+	LFNames      []string          `json:"lf_names,omitempty"`
 	Classes      int               `json:"classes"`
 	TiePolicy    string            `json:"tie_policy"`
 	LabelModel   labelmodel.Scores `json:"label_model"`
@@ -104,7 +106,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(lmLabels) != len(gold.Data) {
 		return fmt.Errorf("%s has %d labels for %d rows of votes", *devPath, len(gold.Data), len(lmLabels))
 	}
-	rep := scoreReport{Rows: int64(len(gold.Data)), LFs: src.Cols, Classes: model.classes(), TiePolicy: string(lm.Policy())}
+	rep := scoreReport{Rows: int64(len(gold.Data)), LFs: src.Cols, LFNames: model.spec().LFNames, Classes: model.classes(), TiePolicy: string(lm.Policy())}
 	if rep.LabelModel, err = labelmodel.Score(lmLabels, gold.Data, rep.Classes); err != nil {
 		return err
 	}
@@ -124,6 +126,9 @@ func (rep scoreReport) writeTable(w io.Writer) error {
 	f1 := "F1(+1)"
 	if rep.Classes > 2 {
 		f1 = "macro-F1"
+	}
+	if len(rep.LFNames) > 0 {
+		fmt.Fprintf(w, "LFs: %s\n", strings.Join(rep.LFNames, ", "))
 	}
 	fmt.Fprintf(w, "%d rows, %d LFs, %d classes; ties: %s; accuracy and %s over the rows each predictor labels\n", rep.Rows, rep.LFs, rep.Classes, rep.TiePolicy, f1)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

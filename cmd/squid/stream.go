@@ -134,13 +134,16 @@ func loadAnyModel(path string) (anyModel, error) {
 	return m, nil
 }
 
-// lfs returns the number of LFs the model was fitted for.
-func (m anyModel) lfs() int {
+// spec returns the model's graph (of every class model for k classes).
+func (m anyModel) spec() labelmodel.Spec {
 	if m.multi != nil {
-		return m.multi.Binary(0).Spec().M
+		return m.multi.Binary(0).Spec()
 	}
-	return m.binary.Spec().M
+	return m.binary.Spec()
 }
+
+// lfs returns the number of LFs the model was fitted for.
+func (m anyModel) lfs() int { return m.spec().M }
 
 func (m anyModel) classes() int {
 	if m.multi != nil {
