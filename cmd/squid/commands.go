@@ -272,14 +272,11 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *marginal && model.multi != nil {
 		return errors.New("--marginal applies to binary models; a multiclass model predicts P(Y = c) per class")
 	}
-	src, err := votesio.Open(*votesPath, conv)
+	src, err := model.openVotes(*votesPath, conv)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	if src.Cols != model.lfs() {
-		return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.lfs())
-	}
 	cols, names, predict := predictor(model, *marginal || hard != nil)
 	sinkCols, sinkNames := cols, names
 	if hard != nil {

@@ -69,14 +69,11 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if gold.Cols != 1 {
 		return fmt.Errorf("%s: gold labels have %d columns, want one per row", *devPath, gold.Cols)
 	}
-	src, err := votesio.Open(*votesPath, conv)
+	src, err := model.openVotes(*votesPath, conv)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	if src.Cols != model.lfs() {
-		return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.lfs())
-	}
 	var lmLabels, mvLabels []int8
 	err = eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, first int) error {
 		if first+n > len(gold.Data) {

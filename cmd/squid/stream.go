@@ -142,6 +142,19 @@ func (m anyModel) spec() labelmodel.Spec {
 	return m.binary.Spec()
 }
 
+// openVotes opens a vote file for the model: one column per LF.
+func (m anyModel) openVotes(path string, conv votesio.Convention) (*votesio.Source, error) {
+	src, err := votesio.Open(path, conv)
+	if err != nil {
+		return nil, err
+	}
+	if src.Cols != m.lfs() {
+		src.Close()
+		return nil, fmt.Errorf("%s: votes have %d columns, the model has %d LFs", path, src.Cols, m.lfs())
+	}
+	return src, nil
+}
+
 // lfs returns the number of LFs the model was fitted for.
 func (m anyModel) lfs() int { return m.spec().M }
 
