@@ -1,12 +1,17 @@
 // Package bench measures squid's hot paths: sufficient statistics
-// (reference loop vs bit-packed fast path), fit, and predict, at sizes from
-// 10^4 to 10^7 rows and 5 to 200 LFs. The same cases run as `go test
+// (reference loop, bit-packed portable kernel, the CPU's vector kernel and
+// the bare popcount loop that is its roofline), fit, and predict, at sizes
+// from 10^4 to 10^7 rows and 5 to 200 LFs. The same cases run as `go test
 // -bench` benchmarks and as the `squid bench` table.
 package bench
 
 import (
 	"fmt"
 	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"text/tabwriter"
 
@@ -17,7 +22,11 @@ import (
 
 // Case is one benchmark: an operation on an n x m synthetic vote matrix.
 type Case struct {
-	Op   string // "moments-ref", "moments", "fit", "predict", "fit+predict"
+	// Op is "moments-ref" (cpu.CountReference), "moments-go" (cpu.Count
+	// with the portable kernel), "moments" (cpu.Count: the fastest kernel),
+	// "roofline" (the fastest kernel's bare popcount loop over as many
+	// words as moments counts), "fit", "predict" or "fit+predict".
+	Op   string
 	N, M int
 }
 
@@ -37,9 +46,10 @@ func Cases(quick bool) []Case {
 	}
 	add(10_000, 5, "moments-ref", "moments", "fit+predict")
 	add(100_000, 5, "moments-ref", "moments", "fit+predict")
-	add(10_000, 50, "moments-ref", "moments", "fit+predict")
-	add(100_000, 200, "moments-ref", "moments", "fit")
-	add(1_000_000, 20, "moments-ref", "moments", "fit", "predict")
+	add(10_000, 50, "moments-ref", "moments-go", "moments", "roofline", "fit+predict")
+	add(100_000, 50, "moments-go", "moments", "roofline")
+	add(100_000, 200, "moments-ref", "moments-go", "moments", "roofline", "fit")
+	add(1_000_000, 20, "moments-ref", "moments-go", "moments", "roofline", "fit", "predict")
 	add(10_000_000, 3, "moments", "predict")
 	add(10_000_000, 20, "moments", "predict")
 	return cs
@@ -75,14 +85,26 @@ func Run(b *testing.B, c Case) {
 		}
 	}
 	out := make([]float64, 2*c.N)
+	kernels := cpu.Kernels()
+	buf := make([]uint64, 512)
+	for i := range buf {
+		buf[i] = uint64(i) * 0x9E3779B97F4A7C15
+	}
 	b.SetBytes(int64(c.N * c.M))
+	defer func() {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(c.N*c.M), "ns/vote")
+	}()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		switch c.Op {
 		case "moments-ref":
 			cpu.CountReference(cpu.NewCounts(c.M), v.Data, c.M)
+		case "moments-go":
+			kernels[len(kernels)-1].Count(cpu.NewCounts(c.M), v.Data, c.M)
 		case "moments":
 			cpu.Count(cpu.NewCounts(c.M), v.Data, c.M)
+		case "roofline":
+			roofline(kernels[0], buf, CountedWords(c.N, c.M))
 		case "fit":
 			err = model.Fit(v, labelmodel.Options{})
 		case "predict":
@@ -98,18 +120,58 @@ func Run(b *testing.B, c Case) {
 	}
 }
 
+var sink atomic.Int64
+
+// roofline popcounts words words with kernel k's bare loop, reading the
+// L1-resident buf over and over, spread over GOMAXPROCS goroutines as
+// cpu.Count spreads its work.
+func roofline(k cpu.Kernel, buf []uint64, words int) {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			var s int64
+			for left := words / workers; left > 0; left -= len(buf) {
+				s += k.Popcount(buf[:min(left, len(buf))])
+			}
+			sink.Add(s)
+		})
+	}
+	wg.Wait()
+}
+
+// CountedWords is the number of 64-bit words cpu.Count ANDs and
+// popcounts for n x m votes: four per pair of LFs per 64 rows.
+func CountedWords(n, m int) int { return 4 * cpu.NumPairs(m) * ((n + 63) / 64) }
+
 // Table runs every case with testing.Benchmark and prints time per
-// operation, rows per second and nanoseconds per vote.
+// operation, rows per second, nanoseconds per vote and, for the moments
+// kernels, the fraction of the roofline they reach (the bare popcount
+// loop's time over the same words, measured in this run, divided by the
+// kernel's).
 func Table(w io.Writer, quick bool) error {
+	fmt.Fprintf(w, "moments: the %s kernel; moments-go: the portable one; roofline: the %s bare popcount loop over the same words\n", cpu.Kernels()[0].Name, cpu.Kernels()[0].Name)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "operation\trows\tLFs\ttime/op\trows/s\tns/vote\t")
-	for _, c := range Cases(quick) {
+	fmt.Fprintln(tw, "operation\trows\tLFs\ttime/op\trows/s\tns/vote\tof roofline\t")
+	cases := Cases(quick)
+	per := make([]float64, len(cases))
+	roof := map[[2]int]float64{}
+	for i, c := range cases {
 		r := testing.Benchmark(func(b *testing.B) { Run(b, c) })
 		if r.N == 0 {
 			return fmt.Errorf("benchmark %s failed", c.Name())
 		}
-		per := float64(r.T.Nanoseconds()) / float64(r.N)
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3gms\t%.3g\t%.3g\t\n", c.Op, c.N, c.M, per/1e6, float64(c.N)/per*1e9, per/float64(c.N*c.M))
+		per[i] = float64(r.T.Nanoseconds()) / float64(r.N)
+		if c.Op == "roofline" {
+			roof[[2]int{c.N, c.M}] = per[i]
+		}
+	}
+	for i, c := range cases {
+		frac := ""
+		if t, ok := roof[[2]int{c.N, c.M}]; ok && strings.HasPrefix(c.Op, "moments") {
+			frac = fmt.Sprintf("%.2f", t/per[i])
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3gms\t%.3g\t%.3g\t%s\t\n", c.Op, c.N, c.M, per[i]/1e6, float64(c.N)/per[i]*1e9, per[i]/float64(c.N*c.M), frac)
 	}
 	return tw.Flush()
 }

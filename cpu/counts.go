@@ -1,7 +1,6 @@
 package cpu
 
 import (
-	"math/bits"
 	"runtime"
 	"sync"
 )
@@ -115,33 +114,32 @@ const blockRows = 4096
 
 // Count adds the counts of the n x m vote matrix votes to dst. It packs each
 // block of rows into two bitsets per LF (positive, negative), so a pair's
-// four joint counts are four AND+popcount per 64 rows, and spreads row blocks
-// over GOMAXPROCS goroutines. The result equals CountReference exactly.
-func Count(dst Counts, votes []int8, m int) {
+// four joint counts are four AND+popcount per 64 rows, run by the fastest
+// Kernel this CPU has, and spreads row blocks over GOMAXPROCS goroutines.
+// The result equals CountReference exactly.
+func Count(dst Counts, votes []int8, m int) { countWith(best, dst, votes, m) }
+
+func countWith(k Kernel, dst Counts, votes []int8, m int) {
 	n := len(votes) / m
 	if n == 0 || m == 0 {
 		return
 	}
-	nblocks := (n + blockRows - 1) / blockRows
-	workers := min(runtime.GOMAXPROCS(0), nblocks)
+	// Each worker takes an equal share of the rows, in whole 64-row words.
+	workers := min(runtime.GOMAXPROCS(0), (n+63)/64)
 	if workers <= 1 {
-		countBlocks(dst, votes, m, 0, nblocks)
+		countRows(k, dst, votes[:n*m], m)
 		return
 	}
+	per := ((n+workers-1)/workers + 63) / 64 * 64
 	var wg sync.WaitGroup
 	partial := make([]Counts, workers)
-	per := (nblocks + workers - 1) / workers
-	for w := 0; w < workers; w++ {
-		lo, hi := w*per, min((w+1)*per, nblocks)
+	for w := range partial {
+		lo, hi := min(w*per, n), min((w+1)*per, n)
 		if lo >= hi {
 			continue
 		}
 		partial[w] = NewCounts(m)
-		wg.Add(1)
-		go func(c Counts, lo, hi int) {
-			defer wg.Done()
-			countBlocks(c, votes, m, lo, hi)
-		}(partial[w], lo, hi)
+		wg.Go(func() { countRows(k, partial[w], votes[lo*m:hi*m], m) })
 	}
 	wg.Wait()
 	for _, c := range partial {
@@ -151,74 +149,24 @@ func Count(dst Counts, votes []int8, m int) {
 	}
 }
 
-// countBlocks counts row blocks [lo, hi) into dst.
-func countBlocks(dst Counts, votes []int8, m, lo, hi int) {
+// countRows counts the rows of votes into dst with kernel k, a block of
+// blockRows rows at a time.
+func countRows(k Kernel, dst Counts, votes []int8, m int) {
 	const words = blockRows / 64
-	pos := make([]uint64, m*words)
-	neg := make([]uint64, m*words)
+	const stride = 2 * words
+	packed := make([]uint64, m*stride)
 	n := len(votes) / m
-	for b := lo; b < hi; b++ {
-		r0 := b * blockRows
+	for r0 := 0; r0 < n; r0 += blockRows {
 		r1 := min(r0+blockRows, n)
-		nw := PackBlock(pos, neg, votes[r0*m:r1*m], m, words)
+		nw := PackBlock(packed, votes[r0*m:r1*m], m, words)
 		for i := 0; i < m; i++ {
-			pi := pos[i*words : i*words+nw]
-			ni := neg[i*words : i*words+nw]
-			dst.Pos[i] += popcount(pi)
-			dst.Neg[i] += popcount(ni)
-			base := PairIndex(i, i+1, m)
-			for j := i + 1; j < m; j++ {
-				pj := pos[j*words : j*words+nw]
-				nj := neg[j*words : j*words+nw]
-				var pp, pn, np, nn int
-				for w := range pi {
-					a, c := pi[w], ni[w]
-					d, e := pj[w], nj[w]
-					pp += bits.OnesCount64(a & d)
-					pn += bits.OnesCount64(a & e)
-					np += bits.OnesCount64(c & d)
-					nn += bits.OnesCount64(c & e)
-				}
-				p := &dst.Pairs[base+j-i-1]
-				p.PP += int64(pp)
-				p.PN += int64(pn)
-				p.NP += int64(np)
-				p.NN += int64(nn)
+			x := packed[i*stride : (i+1)*stride]
+			dst.Pos[i] += k.popcount(x[:nw])
+			dst.Neg[i] += k.popcount(x[words : words+nw])
+			if i+1 < m {
+				base := PairIndex(i, i+1, m)
+				k.pairRow(x, packed[(i+1)*stride:], stride, nw, dst.Pairs[base:base+m-i-1])
 			}
 		}
 	}
-}
-
-// PackBlock packs the rows of block (row-major, m columns, at most
-// 64*words rows) into per-LF bitsets: bit r of pos[i*words:] is set when
-// row r votes +1 on LF i, and likewise neg for -1. It returns the number of
-// words used per LF.
-func PackBlock(pos, neg []uint64, block []int8, m, words int) int {
-	rows := len(block) / m
-	nw := (rows + 63) / 64
-	for i := 0; i < m; i++ {
-		clear(pos[i*words : i*words+nw])
-		clear(neg[i*words : i*words+nw])
-	}
-	for r := 0; r < rows; r++ {
-		w, bit := r>>6, uint(r&63)
-		row := block[r*m : (r+1)*m]
-		for i, v := range row {
-			u := uint64(uint8(v))
-			// +1 is 0x01 and -1 is 0xFF: bit 1 tells a negative vote.
-			isNeg := (u >> 1) & 1
-			isPos := u & 1 &^ isNeg
-			pos[i*words+w] |= isPos << bit
-			neg[i*words+w] |= isNeg << bit
-		}
-	}
-	return nw
-}
-
-func popcount(ws []uint64) int64 {
-	var s int
-	for _, w := range ws {
-		s += bits.OnesCount64(w)
-	}
-	return int64(s)
 }

@@ -11,7 +11,10 @@ import (
 	"slices"
 	"sync"
 
+	"gorgonia.org/tensor"
+
 	"github.com/squid-ws/squid/cpu"
+	"github.com/squid-ws/squid/fsloss"
 	"github.com/squid-ws/squid/labelmodel"
 )
 
@@ -19,7 +22,10 @@ import (
 // the CPU when SQUID_BACKEND=cpu, when the problem is smaller than
 // MinVotes (the transfers would cost more than they save), when the GPU
 // lacks the memory, or when the model is not of a form the kernels cover;
-// and the CPU again, with one notice on stderr, when a CUDA call fails.
+// and the CPU again, with one notice on stderr, when a CUDA call fails
+// (for the rest of the process after a sticky error, ErrContextLost).
+// SQUID_BACKEND=gpu sends every call the kernels cover to the GPU whatever
+// its size (for tests and measurements).
 type Backend struct {
 	Dev *Device
 	// MinVotes is the smallest n*m sent to the GPU (default 1<<22).
@@ -31,25 +37,34 @@ type Backend struct {
 func (b *Backend) Name() string { return "cuda (" + b.Dev.Name() + ")" }
 
 func (b *Backend) useGPU(votes int, bytes int64) bool {
-	if os.Getenv("SQUID_BACKEND") == "cpu" {
+	if os.Getenv("SQUID_BACKEND") == "cpu" || b.Dev.Lost() != nil {
 		return false
 	}
 	minVotes := b.MinVotes
 	if minVotes == 0 {
 		minVotes = 1 << 22
 	}
+	if os.Getenv("SQUID_BACKEND") == "gpu" {
+		minVotes = 1
+	}
 	return votes >= minVotes && bytes < b.Dev.FreeMemory()/2
 }
 
+// fallback reports a failed GPU call once per backend; after a sticky
+// error (ErrContextLost) the GPU is not tried again in this process.
 func (b *Backend) fallback(err error) {
 	b.once.Do(func() {
+		if errors.Is(err, ErrContextLost) {
+			fmt.Fprintf(os.Stderr, "squid: the GPU failed and cannot be used again in this process; using the CPU: %v\n", err)
+			return
+		}
 		fmt.Fprintf(os.Stderr, "squid: GPU call failed, using the CPU for this call (further failures are silent): %v\n", err)
 	})
 }
 
 // Count counts on the GPU, or on the CPU (see Backend).
 func (b *Backend) Count(dst cpu.Counts, votes []int8, m int) {
-	if b.useGPU(len(votes), int64(min(len(votes), chunkBytes))*2) {
+	if b.useGPU(len(votes), int64(min(len(votes), defaultChunkBytes))*2) {
 		scratch := cpu.NewCounts(m)
 		err := b.Dev.Count(scratch, votes, m)
 		if err == nil {
@@ -77,9 +92,9 @@ func (b *Backend) Posterior(out []float64, votes []int8, m int, base []float64, 
 }
 
 // TripletAggregate runs the triplet step on the GPU when there are enough
-// triplets (m >= 64), else on the CPU.
+// triplets (m >= 64, or SQUID_BACKEND=gpu), else on the CPU.
 func (b *Backend) TripletAggregate(pairs []float64, m int, lf, comp []int, median bool, value []float64, count, zeros []int) {
-	if m >= 64 && os.Getenv("SQUID_BACKEND") != "cpu" {
+	if (m >= 64 || os.Getenv("SQUID_BACKEND") == "gpu") && os.Getenv("SQUID_BACKEND") != "cpu" && b.Dev.Lost() == nil {
 		err := b.Dev.TripletAggregate(pairs, m, lf, comp, median, value, count, zeros)
 		if err == nil {
 			return
@@ -92,7 +107,11 @@ func (b *Backend) TripletAggregate(pairs []float64, m int, lf, comp []int, media
 // Register opens GPU 0, checks it against the CPU on small random inputs
 // (selfTest), and makes it labelmodel's backend. A GPU that fails the check
 // is not used, so a broken driver or device cannot give wrong answers.
+// With SQUID_BACKEND=cpu it does no device work at all and returns nil.
 func Register() error {
+	if os.Getenv("SQUID_BACKEND") == "cpu" {
+		return nil
+	}
 	dev, err := Open(0)
 	if err != nil {
 		return err
@@ -135,6 +154,9 @@ func selfTest(d *Device) error {
 			return errors.New("cuda: self-test: GPU probabilities differ from the CPU's; not using the GPU")
 		}
 	}
+	if err := selfTestLoss(d, r, votes[:1000*m], m, table); err != nil {
+		return err
+	}
 	const tm = 70
 	pairs := make([]float64, tm*tm)
 	for i := range pairs {
@@ -160,6 +182,68 @@ func selfTest(d *Device) error {
 		}
 	}
 	return nil
+}
+
+// selfTestLoss runs the four loss kernels (fused from a log-odds table and
+// against given labels, float32 and float64 logits) over one batch in two
+// segments, and compares loss, labels and gradients with fsloss's CPU
+// scoring against the same labels.
+func selfTestLoss(d *Device, r *rand.Rand, votes []int8, m int, table []float64) error {
+	batch := len(votes) / m
+	post := make([]float64, 2*batch)
+	cpu.Posterior(post, votes, m, []float64{0, table[3*m]}, logOddsFactors(table, m))
+	labels := make([]float64, batch)
+	for i := range labels {
+		labels[i] = post[2*i+1]
+	}
+	half := batch / 2
+	segs := []fsloss.Segment{{From: 0, To: half, LogOdds: table}, {From: half, To: batch, Labels: labels[half:]}}
+	x64, x32 := make([]float64, batch), make([]float32, batch)
+	for i := range x64 {
+		x32[i] = float32(3 * r.NormFloat64())
+		x64[i] = float64(x32[i])
+	}
+	const pw = 1.5
+	for _, host := range []*tensor.Dense{
+		tensor.New(tensor.WithShape(batch, 1), tensor.WithBacking(x64)),
+		tensor.New(tensor.WithShape(batch, 1), tensor.WithBacking(x32)),
+	} {
+		want, err := fsloss.BCEWithLogits(host, tensor.New(tensor.WithShape(batch, 1), tensor.WithBacking(labels)), pw)
+		if err != nil {
+			return fmt.Errorf("cuda: self-test: %w", err)
+		}
+		buf, err := d.ToDevice(host)
+		if err != nil {
+			return fmt.Errorf("cuda: self-test: %w", err)
+		}
+		res, err := d.score(votes, m, buf, pw, segs)
+		buf.Free()
+		if err != nil {
+			return fmt.Errorf("cuda: self-test: %w", err)
+		}
+		gl, err1 := res.Labels.ToHost()
+		gg, err2 := res.Grad.ToHost()
+		res.Free()
+		if err := errors.Join(err1, err2); err != nil {
+			return fmt.Errorf("cuda: self-test: %w", err)
+		}
+		ok := math.Abs(res.Loss-want.Loss) <= 1e-9
+		for i := 0; ok && i < batch; i++ {
+			ok = math.Abs(gl.Data().([]float64)[i]-labels[i]) <= 1e-9 && math.Abs(at(gg, i)-at(want.Grad, i)) <= 1e-9
+		}
+		if !ok {
+			return fmt.Errorf("cuda: self-test: the GPU loss (%v logits) differs from the CPU's; not using the GPU", host.Dtype())
+		}
+	}
+	return nil
+}
+
+// at returns element i of a float32 or float64 tensor.
+func at(t *tensor.Dense, i int) float64 {
+	if s, ok := t.Data().([]float32); ok {
+		return float64(s[i])
+	}
+	return t.Data().([]float64)[i]
 }
 
 // logOddsFactors expresses a log-odds table as cpu factors (log P(Y=-1)

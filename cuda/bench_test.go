@@ -12,10 +12,6 @@ import (
 	"github.com/squid-ws/squid/cpu"
 )
 
-// H200Bandwidth is the H200's peak HBM3e bandwidth in bytes/s, to report
-// the fraction of it a kernel reaches.
-const H200Bandwidth = 4.8e12
-
 func reportBandwidth(b *testing.B, bytes int64) {
 	b.SetBytes(bytes)
 	b.ReportMetric(float64(bytes)*float64(b.N)/b.Elapsed().Seconds()/H200Bandwidth, "frac-of-H200-BW")

@@ -3,6 +3,7 @@
 package cuda
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"gorgonia.org/cu"
 
+	_ "github.com/squid-ws/squid/cuda/internal/probe" // before gorgonia.org/cu's init: one squid line when there is no GPU
 	"github.com/squid-ws/squid/kernels"
 )
 
@@ -23,74 +25,114 @@ type Device struct {
 	ctx  cu.CUContext
 	fns  map[string]cu.Function
 	name string
-	mem  int64
-	// fail, when set, makes every launch fail (to test the fallback).
-	fail bool
+	// ChunkBytes bounds the votes Count uploads at once (default 1 GiB), so
+	// a matrix larger than GPU memory streams through in chunks.
+	ChunkBytes int
+	// lost is the sticky error after which the context is unusable.
+	lost error
 }
 
-// Open creates a context on GPU ordinal and loads the kernels.
+// ErrContextLost wraps every error returned after a sticky CUDA error (an
+// illegal address, a failed launch): the GPU context is unusable for the
+// rest of the process, as on real hardware.
+var ErrContextLost = errors.New("cuda: the GPU context is unusable after an earlier fault")
+
+// Open creates a context on GPU ordinal and loads every kernel of
+// kernels.All.
 func Open(ordinal int) (*Device, error) {
 	n, err := cu.NumDevices()
 	if err != nil {
-		return nil, fmt.Errorf("cuda: counting devices: %v", err)
+		return nil, fmt.Errorf("cuda: counting devices: %w", err)
 	}
 	if ordinal < 0 || ordinal >= n {
 		return nil, fmt.Errorf("cuda: no GPU %d (%d present)", ordinal, n)
 	}
 	dev, err := cu.GetDevice(ordinal)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cuda: GPU %d: %w", ordinal, err)
 	}
 	d := &Device{fns: map[string]cu.Function{}}
 	d.name, _ = dev.Name()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if d.ctx, err = dev.MakeContext(cu.SchedAuto); err != nil {
-		return nil, fmt.Errorf("cuda: creating a context on %s: %v", d.name, err)
+		return nil, fmt.Errorf("cuda: creating a context on %s: %w", d.name, err)
 	}
 	mod, err := cu.LoadData(kernels.PTX)
 	if err != nil {
-		return nil, fmt.Errorf("cuda: loading the kernels (PTX JIT) on %s: %v", d.name, err)
+		return nil, fmt.Errorf("cuda: loading the kernels (PTX JIT) on %s: %w", d.name, err)
 	}
-	for _, name := range []string{kernels.Pack, kernels.PairCounts, kernels.TripletMean, kernels.TripletMedian,
-		kernels.FusedBCEF64, kernels.FusedBCEF32, kernels.PosteriorLogOdd} {
+	for _, name := range kernels.All {
 		if d.fns[name], err = mod.Function(name); err != nil {
-			return nil, fmt.Errorf("cuda: kernel %s: %v", name, err)
+			return nil, fmt.Errorf("cuda: kernel %s: %w", name, err)
 		}
 	}
-	_, d.mem, _ = cu.MemInfo()
 	return d, nil
 }
 
 // Name returns the GPU's name.
 func (d *Device) Name() string { return d.name }
 
-// FreeMemory returns the GPU's free memory in bytes.
+// FreeMemory returns the GPU's free memory in bytes (0 when it cannot be
+// read).
 func (d *Device) FreeMemory() int64 {
 	var free int64
 	_ = d.do(func() (err error) { free, _, err = cu.MemInfo(); return err })
 	return free
 }
 
-// do runs f with the device's context current on a locked OS thread.
+// Lost returns the sticky error that made the device unusable, or nil.
+func (d *Device) Lost() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.lost
+}
+
+// do runs f with the device's context current on a locked OS thread. A
+// sticky error marks the device lost: later calls fail at once.
 func (d *Device) do(f func() error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.lost != nil {
+		return d.lost
+	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := cu.SetCurrentContext(d.ctx); err != nil {
-		return err
+	err := cu.SetCurrentContext(d.ctx)
+	if err == nil {
+		err = f()
 	}
-	return f()
+	if err == nil {
+		// Kernels run asynchronously: a fault in one surfaces here at the
+		// latest, inside the operation that launched it.
+		err = wrap("running the kernels", cu.Synchronize())
+	}
+	if sticky(err) {
+		d.lost = fmt.Errorf("%w: %w", ErrContextLost, err)
+		return d.lost
+	}
+	return err
 }
 
-// mem tracks the allocations of one operation and frees them all.
+// sticky reports whether err is a CUDA error that leaves the context
+// unusable (CUDA 11.8's "the process must terminate" errors).
+func sticky(err error) bool {
+	for _, e := range []error{cu.IllegalAddress, cu.LaunchFailed, cu.HardwareStackError, cu.IllegalInstruction,
+		cu.MisalignedAddress, cu.InvalidAddressSpace, cu.InvalidPc} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// arena tracks the allocations of one operation and frees them all.
 type arena struct{ ptrs []cu.DevicePtr }
 
 func (a *arena) alloc(bytes int64) (cu.DevicePtr, error) {
 	p, err := cu.MemAlloc(max(bytes, 8))
 	if err != nil {
-		return 0, fmt.Errorf("cuda: allocating %d bytes: %v", bytes, err)
+		return 0, fmt.Errorf("cuda: allocating %d bytes: %w", bytes, err)
 	}
 	a.ptrs = append(a.ptrs, p)
 	return p, nil
@@ -103,7 +145,7 @@ func upload[T any](a *arena, s []T) (cu.DevicePtr, error) {
 	if err != nil || bytes == 0 {
 		return p, err
 	}
-	return p, cu.MemcpyHtoD(p, unsafe.Pointer(&s[0]), bytes)
+	return p, wrap("copying to the GPU", cu.MemcpyHtoD(p, unsafe.Pointer(&s[0]), bytes))
 }
 
 // zeroed allocates n elements of T set to zero.
@@ -113,7 +155,7 @@ func zeroed[T any](a *arena, n int) (cu.DevicePtr, error) {
 	if err != nil {
 		return p, err
 	}
-	return p, cu.MemsetD8(p, 0, max(bytes, 8))
+	return p, wrap("clearing GPU memory", cu.MemsetD8(p, 0, max(bytes, 8)))
 }
 
 // download copies len(dst) elements from p.
@@ -121,7 +163,7 @@ func download[T any](dst []T, p cu.DevicePtr) error {
 	if len(dst) == 0 {
 		return nil
 	}
-	return cu.MemcpyDtoH(unsafe.Pointer(&dst[0]), p, int64(len(dst))*int64(unsafe.Sizeof(dst[0])))
+	return wrap("copying from the GPU", cu.MemcpyDtoH(unsafe.Pointer(&dst[0]), p, int64(len(dst))*int64(unsafe.Sizeof(dst[0]))))
 }
 
 func (a *arena) free() {
@@ -131,31 +173,29 @@ func (a *arena) free() {
 	a.ptrs = nil
 }
 
-// launch runs kernel name and waits for it. Every argument must be an
-// 8-byte value (cu.DevicePtr, int64 or float64): gorgonia/cu copies each
-// argument as 8 bytes.
-func (d *Device) launch(name string, grid, block [3]int, args ...any) error {
-	if d.fail {
-		return fmt.Errorf("cuda: launch of %s failed (injected)", name)
+// wrap adds what was being done to a CUDA error.
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
 	}
-	params := make([]unsafe.Pointer, len(args))
-	for i, a := range args {
-		switch v := a.(type) {
-		case cu.DevicePtr:
-			params[i] = unsafe.Pointer(&v)
-		case int64:
-			params[i] = unsafe.Pointer(&v)
-		case float64:
-			params[i] = unsafe.Pointer(&v)
-		default:
-			return fmt.Errorf("cuda: kernel argument %d of %s has type %T, want an 8-byte value", i, name, a)
-		}
+	return fmt.Errorf("cuda: %s: %w", what, err)
+}
+
+// dim3 is a grid or block shape.
+type dim3 [3]int
+
+// launch queues kernel name over grid x block on the default stream; it
+// does not wait: the copy back of a result (synchronous) or the end of the
+// operation reports a kernel's failure. params point at the kernel's
+// arguments, each 8 bytes wide (gorgonia/cu copies 8 bytes per argument);
+// the typed launch functions of launch_gen.go build them.
+func (d *Device) launch(name string, grid, block dim3, params []unsafe.Pointer) error {
+	fn, ok := d.fns[name]
+	if !ok {
+		return fmt.Errorf("cuda: kernel %s is not loaded", name)
 	}
-	if err := d.fns[name].Launch(grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, cu.NoStream, params); err != nil {
-		return fmt.Errorf("cuda: launching %s: %v", name, err)
-	}
-	if err := cu.Synchronize(); err != nil {
-		return fmt.Errorf("cuda: running %s: %v", name, err)
+	if err := fn.Launch(grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, cu.NoStream, params); err != nil {
+		return fmt.Errorf("cuda: launching %s: %w", name, err)
 	}
 	return nil
 }

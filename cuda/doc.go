@@ -13,8 +13,13 @@
 // Register installs the GPU as labelmodel's backend. The choice stays per
 // call: a problem too small to pay for the transfers, a GPU without enough
 // free memory, SQUID_BACKEND=cpu in the environment, or any CUDA error (one
-// notice, then that call's CPU result) sends the call to the CPU path, so
-// a call never fails or differs because of the GPU.
+// notice, then that call's CPU result; after a sticky error, ErrContextLost,
+// the CPU for the rest of the process) sends the call to the CPU path, so a
+// call never fails or differs because of the GPU. Device.NewLoss is the
+// online loss of package fsloss over logits in device memory (Buffer).
+//
+// Without a GPU, the CUDA build runs on the stand-in driver of standin/
+// (a libcuda.so.1 on the host emulator); docs/cuda.md says how.
 package cuda
 
 import "errors"

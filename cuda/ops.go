@@ -11,9 +11,8 @@ import (
 	"github.com/squid-ws/squid/kernels"
 )
 
-// chunkBytes bounds the votes uploaded at once, so a matrix larger than
-// GPU memory streams through in chunks.
-const chunkBytes = 1 << 30
+// defaultChunkBytes is Device.ChunkBytes's default.
+const defaultChunkBytes = 1 << 30
 
 // wordsPerBlock is the word range of one pair-count block (65536 rows).
 const wordsPerBlock = 2048
@@ -21,13 +20,23 @@ const wordsPerBlock = 2048
 // Count adds the counts of the n x m votes to dst, exactly as cpu.Count:
 // the votes are packed into bitsets on the GPU (squid_pack) and every LF
 // pair is counted by AND+popcount tiles (squid_pair_counts), in row chunks
-// of at most 1 GiB.
+// of at most ChunkBytes. The votes must hold whole rows of m.
 func (d *Device) Count(dst cpu.Counts, votes []int8, m int) error {
+	if m <= 0 || len(votes)%m != 0 {
+		return fmt.Errorf("cuda: Count: %d votes are not whole rows of m = %d", len(votes), m)
+	}
+	if len(dst.Pos) != m {
+		return fmt.Errorf("cuda: Count: counts for %d LFs, votes have m = %d", len(dst.Pos), m)
+	}
 	n := len(votes) / m
 	if n == 0 {
 		return nil
 	}
-	rowsPerChunk := max(32, (chunkBytes/m)/32*32)
+	chunk := d.ChunkBytes
+	if chunk <= 0 {
+		chunk = defaultChunkBytes
+	}
+	rowsPerChunk := max(32, (chunk/m)/32*32)
 	return d.do(func() error {
 		var a arena
 		defer a.free()
@@ -52,15 +61,14 @@ func (d *Device) Count(dst cpu.Counts, votes []int8, m int) error {
 			rows := min(rowsPerChunk, n-r0)
 			chunk := votes[r0*m : (r0+rows)*m]
 			if err := cu.MemcpyHtoD(dv, ptrOf(chunk), int64(len(chunk))); err != nil {
-				return err
+				return wrap("copying votes to the GPU", err)
 			}
 			words := int64((rows + 31) / 32)
-			if err := d.launch(kernels.Pack, [3]int{blocks(words*32, 256), 1, 1}, [3]int{256, 1, 1},
-				dv, int64(rows), int64(m), pos, neg, words); err != nil {
+			if err := d.launchPack(dim3{blocks(words*32, 256), 1, 1}, dim3{256, 1, 1}, dv, int64(rows), int64(m), pos, neg, words); err != nil {
 				return err
 			}
 			tiles := blocks(int64(m), kernels.Tile)
-			if err := d.launch(kernels.PairCounts, [3]int{tiles, tiles, blocks(words, wordsPerBlock)}, [3]int{kernels.Tile, kernels.Tile, 1},
+			if err := d.launchPairCounts(dim3{tiles, tiles, blocks(words, wordsPerBlock)}, dim3{kernels.Tile, kernels.Tile, 1},
 				pos, neg, int64(m), words, int64(wordsPerBlock), counts); err != nil {
 				return err
 			}
@@ -85,6 +93,9 @@ func (d *Device) Count(dst cpu.Counts, votes []int8, m int) error {
 // per-LF log-odds table of an independent one-task model (see
 // cpu.LogOddsTable).
 func (d *Device) Posterior(out []float64, votes []int8, m int, table []float64) error {
+	if m <= 0 || len(votes)%m != 0 {
+		return fmt.Errorf("cuda: Posterior: %d votes are not whole rows of m = %d", len(votes), m)
+	}
 	n := len(votes) / m
 	if len(out) != 2*n || len(table) != 3*m+1 {
 		return fmt.Errorf("cuda: Posterior: out has %d values, table %d; want %d and %d", len(out), len(table), 2*n, 3*m+1)
@@ -107,8 +118,7 @@ func (d *Device) Posterior(out []float64, votes []int8, m int, table []float64) 
 		if err != nil {
 			return err
 		}
-		if err := d.launch(kernels.PosteriorLogOdd, [3]int{blocks(int64(n), 256), 1, 1}, [3]int{256, 1, 1},
-			dv, int64(n), int64(m), dt, do); err != nil {
+		if err := d.launchPosteriorLogOdds(dim3{blocks(int64(n), 256), 1, 1}, dim3{256, 1, 1}, dv, int64(n), int64(m), dt, do); err != nil {
 			return err
 		}
 		return download(out, do)
@@ -121,6 +131,10 @@ func (d *Device) Posterior(out []float64, votes []int8, m int, table []float64) 
 // batches of expectations that fit in 2 GiB of scratch.
 func (d *Device) TripletAggregate(pairs []float64, m int, lf, comp []int, median bool, value []float64, count, zeros []int) error {
 	E := len(lf)
+	if len(pairs) != m*m || len(comp) != E*m || len(value) != E || len(count) != E || len(zeros) != E {
+		return fmt.Errorf("cuda: TripletAggregate: %d pairs, %d components and outputs of %d, %d, %d for m = %d and %d expectations",
+			len(pairs), len(comp), len(value), len(count), len(zeros), m, E)
+	}
 	if E == 0 {
 		return nil
 	}
@@ -153,7 +167,7 @@ func (d *Device) TripletAggregate(pairs []float64, m int, lf, comp []int, median
 			return err
 		}
 		if !median {
-			if err := d.launch(kernels.TripletMean, [3]int{E, 1, 1}, [3]int{256, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz); err != nil {
+			if err := d.launchTripletMean(dim3{E, 1, 1}, dim3{256, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz); err != nil {
 				return err
 			}
 		} else {
@@ -165,7 +179,7 @@ func (d *Device) TripletAggregate(pairs []float64, m int, lf, comp []int, median
 			}
 			for e0 := int64(0); e0 < int64(E); e0 += batch {
 				nb := min(batch, int64(E)-e0)
-				if err := d.launch(kernels.TripletMedian, [3]int{int(nb), 1, 1}, [3]int{256, 1, 1},
+				if err := d.launchTripletMedian(dim3{int(nb), 1, 1}, dim3{256, 1, 1},
 					dp, dl, dc, int64(m), e0, capacity, scratch, dval, dcnt, dz); err != nil {
 					return err
 				}

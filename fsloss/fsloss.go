@@ -7,8 +7,10 @@
 // with respect to the logits, ready for the trainer's backward pass.
 //
 // The semantics are those of FlyingSquid's FSLoss (per-row insertion,
-// refit when the buffer index is a multiple of UpdateFrequency, the first
-// fit on a single row), so results match the reference; but the buffer's
+// refit when the buffer index is a multiple of UpdateFrequency), except
+// that the first fit waits for a warm-up of rows (Config.WarmUp; the
+// reference fits its first model on a single row, which WarmUp: 1
+// reproduces exactly); but the buffer's
 // sufficient statistics are updated incrementally (add the new row, remove
 // the evicted one), so a refit costs O(m^2) plus the triplet solve whatever
 // the buffer size.
@@ -45,14 +47,20 @@ type Config struct {
 	// ClampVals turns the probabilistic labels into hard 0/1 labels
 	// (>= 0.5 is 1).
 	ClampVals bool `json:"clamp_vals,omitempty"`
+	// WarmUp is the number of rows the buffer must hold before the label
+	// model is first fitted (0 means min(BufferCapacity, 100)); until then
+	// rows get soft majority-vote labels (see Labels). 1 is FlyingSquid's
+	// behaviour: the first fit is on the first row alone.
+	WarmUp int `json:"warm_up,omitempty"`
 }
 
 // Loss is the online FlyingSquid loss. It is not safe for concurrent use.
 type Loss struct {
-	cfg   Config
-	model *labelmodel.Model
-	stats *labelmodel.Stats
-	ring  ring
+	cfg     Config
+	model   *labelmodel.Model
+	stats   *labelmodel.Stats
+	ring    ring
+	lfTasks [][2]int // the LF-task edges, for the warm-up's majority vote
 }
 
 // New returns a Loss with an empty buffer.
@@ -66,12 +74,17 @@ func New(cfg Config) (*Loss, error) {
 	if !(cfg.PosWeight > 0) || math.IsInf(cfg.PosWeight, 0) {
 		return nil, fmt.Errorf("fsloss: pos weight %v must be a positive number", cfg.PosWeight)
 	}
+	if err := warmUpDefault(&cfg); err != nil {
+		return nil, err
+	}
 	model, err := labelmodel.New(cfg.Spec)
 	if err != nil {
 		return nil, err
 	}
 	l := &Loss{cfg: cfg, model: model, stats: model.NewStats(),
 		ring: newRing(cfg.Spec.M, cfg.BufferCapacity, cfg.UpdateFrequency)}
+	l.ring.warmUp = cfg.WarmUp
+	l.lfTasks = lfTaskEdges(cfg.Spec)
 	return l, nil
 }
 
@@ -87,26 +100,40 @@ func (l *Loss) Stats() *labelmodel.Stats { return l.stats.Clone() }
 // from weakLabels (batch x m, any signed integer or float type holding -1,
 // 0, +1). Every row's votes enter the buffer in order, with refits as
 // configured. On error nothing is changed.
+//
+// Every batch must go through the loss exactly once, in training order:
+// Forward when the trainer has the logits, or Labels when it needs the
+// targets before it has logits. Each call pushes the batch's rows into the
+// buffer, so a batch given to neither is missing from the label model's
+// fits, and a batch given to both (or twice) is counted twice.
 func (l *Loss) Forward(logits, weakLabels *tensor.Dense) (Result, error) {
-	v, m := l.cfg.Spec.Tasks(), l.cfg.Spec.M
-	x, batch, err := readLogits(logits, v)
+	x, batch, err := readLogits(logits, l.cfg.Spec.Tasks())
 	if err != nil {
 		return Result{}, err
 	}
-	votes, err := readVotes(weakLabels, batch, m, !l.cfg.Spec.NoAbstentions)
+	labels, err := l.pushAndLabel(weakLabels, batch)
 	if err != nil {
 		return Result{}, err
+	}
+	return score(logits, x, labels, batch, l.cfg.Spec.Tasks(), l.cfg.PosWeight), nil
+}
+
+// pushAndLabel validates a batch of weak labels (batch x m), pushes its
+// rows into the buffer with refits as configured and returns their
+// (clamped when configured) probabilistic labels, batch x v.
+func (l *Loss) pushAndLabel(weakLabels *tensor.Dense, batch int) ([]float64, error) {
+	v, m := l.cfg.Spec.Tasks(), l.cfg.Spec.M
+	votes, err := readVotes(weakLabels, batch, m, !l.cfg.Spec.NoAbstentions)
+	if err != nil {
+		return nil, err
 	}
 	labels := make([]float64, batch*v)
 	k := l.model.Classes()
 	scratch := make([]float64, batch*k)
-	err = l.ring.forRows(batch, func(r int) error { return l.push(votes[r*m : (r+1)*m]) }, func(a, b int) error {
+	err = l.ring.forRows(batch, l.model.Fitted, func(r int) error { return l.push(votes[r*m : (r+1)*m]) }, func(a, b int) error {
 		return l.label(labels[a*v:b*v], scratch[a*k:b*k], votes[a*m:b*m])
 	})
-	if err != nil {
-		return Result{}, err
-	}
-	return score(logits, x, labels, batch, v, l.cfg.PosWeight), nil
+	return labels, err
 }
 
 // Segment is a run of rows [From, To) of a batch labelled by one fitted
@@ -140,7 +167,7 @@ func (l *Loss) Push(weakLabels *tensor.Dense) ([]int8, []Segment, error) {
 		return nil, nil, err
 	}
 	var segs []Segment
-	err = l.ring.forRows(batch, func(r int) error { return l.push(votes[r*m : (r+1)*m]) }, func(a, b int) error {
+	err = l.ring.forRows(batch, l.model.Fitted, func(r int) error { return l.push(votes[r*m : (r+1)*m]) }, func(a, b int) error {
 		seg := Segment{From: a, To: b}
 		if table, ok := l.model.LogOddsTable(); ok && !l.cfg.ClampVals {
 			seg.LogOdds = table
@@ -160,10 +187,13 @@ func (l *Loss) Push(weakLabels *tensor.Dense) ([]int8, []Segment, error) {
 func (l *Loss) PosWeight() float64 { return l.cfg.PosWeight }
 
 // label writes the (clamped when configured) probabilistic labels of rows
-// of votes with the current model.
+// of votes with the current model, or their soft majority vote during the
+// warm-up, before the first fit.
 func (l *Loss) label(out, scratch []float64, votes []int8) error {
 	m := l.cfg.Spec.M
-	if err := l.model.PredictMarginalInto(out, scratch, labelmodel.Votes{N: len(votes) / m, M: m, Data: votes}); err != nil {
+	if !l.model.Fitted() {
+		softMajority(out, votes, m, l.cfg.Spec.Tasks(), l.lfTasks)
+	} else if err := l.model.PredictMarginalInto(out, scratch, labelmodel.Votes{N: len(votes) / m, M: m, Data: votes}); err != nil {
 		return err
 	}
 	if l.cfg.ClampVals {
@@ -180,7 +210,7 @@ func (l *Loss) label(out, scratch []float64, votes []int8) error {
 // push stores one row in the ring buffer, keeps the statistics in step and
 // refits when the row's slot is a multiple of UpdateFrequency.
 func (l *Loss) push(row []int8) error {
-	refit, err := l.ring.push(row, l.stats.RemoveRow, l.stats.AddRow)
+	refit, err := l.ring.push(row, l.model.Fitted(), l.stats.RemoveRow, l.stats.AddRow)
 	if err != nil || !refit {
 		return err
 	}

@@ -15,7 +15,8 @@ import (
 
 const golden = "../testdata/golden/fsloss_stream"
 
-// The reference FSLoss, fed 10 batches of 64 rows: losses, gradients,
+// The reference FSLoss (WarmUp: 1 reproduces its first fit on one row),
+// fed 10 batches of 64 rows: losses, gradients,
 // probabilistic labels and row losses match (the reference ran in float32).
 func TestGoldenStream(t *testing.T) {
 	logits := testutil.ReadNpy[float32](t, filepath.Join(golden, "logits.npy"))
@@ -24,7 +25,7 @@ func TestGoldenStream(t *testing.T) {
 		suffix string
 		pw     float64
 	}{{"", 0}, {"_posweight2", 2}} {
-		loss, err := New(Config{Spec: labelmodel.Spec{M: 5}, BufferCapacity: 100, UpdateFrequency: 10, PosWeight: variant.pw})
+		loss, err := New(Config{Spec: labelmodel.Spec{M: 5}, BufferCapacity: 100, UpdateFrequency: 10, PosWeight: variant.pw, WarmUp: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,6 +195,9 @@ func TestClampAndMajorityVote(t *testing.T) {
 		t.Fatal(err)
 	}
 	labels := res.Labels.Data().([]float64)
+	if lt, err := mv.Labels(w); err != nil || !equalFloats(lt.Data().([]float64), labels) {
+		t.Fatalf("MajorityVoteLoss.Labels differs from Forward's labels (%v)", err)
+	}
 	for r := 0; r < 200; r++ {
 		s := 0
 		for _, v := range d.Votes[r*5 : r*5+5] {

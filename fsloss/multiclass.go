@@ -84,8 +84,10 @@ func (l *MulticlassLoss) Forward(logits, weakLabels *tensor.Dense) (Result, erro
 		return Result{}, err
 	}
 	labels := make([]float64, batch*k)
+	// The multiclass loss keeps FlyingSquid's schedule: its ring has
+	// warm-up 1, under which "fitted" does not change when refits happen.
 	push := func(r int) error {
-		refit, err := l.ring.push(raw[r*m:(r+1)*m], func(old []int8) error { return l.update(old, -1) }, func(row []int8) error { return l.update(row, 1) })
+		refit, err := l.ring.push(raw[r*m:(r+1)*m], true, func(old []int8) error { return l.update(old, -1) }, func(row []int8) error { return l.update(row, 1) })
 		if err != nil || !refit {
 			return err
 		}
@@ -97,7 +99,7 @@ func (l *MulticlassLoss) Forward(logits, weakLabels *tensor.Dense) (Result, erro
 	label := func(a, b int) error {
 		return l.model.PredictProbaInto(labels[a*k:b*k], multiclass.Votes{N: b - a, M: m, Data: raw[a*m : b*m]})
 	}
-	if err := l.ring.forRows(batch, push, label); err != nil {
+	if err := l.ring.forRows(batch, func() bool { return true }, push, label); err != nil {
 		return Result{}, err
 	}
 	return softmaxCrossEntropy(logits, x, labels, batch, k), nil

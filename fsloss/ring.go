@@ -19,22 +19,35 @@ func bufferDefaults(capacity, updateFrequency *int) error {
 
 // ring is the buffer of the most recent weak-label rows, in FlyingSquid's
 // order: slot index is written next, and a refit is due after writing a
-// slot whose index is a multiple of the update frequency.
+// slot whose index is a multiple of the update frequency, once the buffer
+// holds warmUp rows (see due).
 type ring struct {
 	buf             []int8
 	m, capacity     int
 	size, index     int
 	updateFrequency int
+	warmUp          int
 }
 
+// newRing returns an empty ring with FlyingSquid's schedule (warm-up 1: the
+// first fit is on the first row).
 func newRing(m, capacity, updateFrequency int) ring {
-	return ring{buf: make([]int8, m*capacity), m: m, capacity: capacity, updateFrequency: updateFrequency}
+	return ring{buf: make([]int8, m*capacity), m: m, capacity: capacity, updateFrequency: updateFrequency, warmUp: 1}
+}
+
+// due reports whether pushing the next row makes a refit due: the buffer
+// will then hold at least warmUp rows, and either the row's slot is a
+// multiple of the update frequency or no model is fitted yet. With warmUp 1
+// this is FlyingSquid's rule (its first row has slot 0).
+func (r *ring) due(fitted bool) bool {
+	return min(r.size+1, r.capacity) >= r.warmUp && (r.index%r.updateFrequency == 0 || !fitted)
 }
 
 // push stores row, first handing the row it evicts (when the buffer is
 // full) to evict, then the stored row to add; it reports whether a refit is
-// due now.
-func (r *ring) push(row []int8, evict, add func(row []int8) error) (refit bool, err error) {
+// due now (fitted says whether a model is fitted, see due).
+func (r *ring) push(row []int8, fitted bool, evict, add func(row []int8) error) (refit bool, err error) {
+	refit = r.due(fitted)
 	slot := r.buf[r.index*r.m : (r.index+1)*r.m]
 	if r.size == r.capacity {
 		if err := evict(slot); err != nil {
@@ -47,7 +60,6 @@ func (r *ring) push(row []int8, evict, add func(row []int8) error) (refit bool, 
 	if err := add(slot); err != nil {
 		return false, err
 	}
-	refit = r.index%r.updateFrequency == 0
 	r.index = (r.index + 1) % r.capacity
 	return refit, nil
 }
@@ -58,11 +70,12 @@ func (r *ring) rows() []int8 { return r.buf[:r.size*r.m] }
 // forRows pushes the rows of a batch into the ring one by one and labels
 // them in segments: rows that share a fitted model (no refit between them)
 // are labelled in one call, label(a, b) for rows [a, b). A refit happens
-// when a row is pushed, before that row is labelled, as in FlyingSquid.
-func (r *ring) forRows(batch int, push func(row int) error, label func(a, b int) error) error {
+// when a row is pushed, before that row is labelled, as in FlyingSquid;
+// fitted says whether a model is fitted now (see due).
+func (r *ring) forRows(batch int, fitted func() bool, push func(row int) error, label func(a, b int) error) error {
 	start := 0
 	for row := 0; row < batch; row++ {
-		if r.index%r.updateFrequency == 0 && row > start {
+		if row > start && r.due(fitted()) {
 			if err := label(start, row); err != nil {
 				return err
 			}

@@ -259,19 +259,21 @@ __device__ void blockSumAtomic(double v, double* out) {
 
 // fusedBCE is one pass over rows [0, batch) of a batch of denom rows:
 // labels from votes (fromVotes) or given in labels, BCE-with-logits value
-// and gradient against the logits (float or double T), and the sum of the
-// rows' losses divided by denom reduced on the device into *loss. grad is
-// d mean / d logit. A batch labelled by several fitted models is several
-// launches over its row ranges with one denom.
+// (rowLoss) and gradient against the logits (float or double T), and the
+// sum of the rows' losses divided by denom reduced on the device into
+// *loss. grad is d mean / d logit. A batch labelled by several fitted
+// models is several launches over its row ranges with one denom.
 template <typename T>
 __device__ void fusedBCE(const signed char* votes, i64 batch, i64 m, const double* table, const T* logits,
-                         double pw, double* labels, T* grad, double* loss, i64 denom, bool fromVotes) {
+                         double pw, double* labels, T* grad, double* rowLoss, double* loss, i64 denom,
+                         bool fromVotes) {
     i64 r = (i64)blockIdx.x * blockDim.x + threadIdx.x;
     double l = 0;
     if (r < batch) {
         if (fromVotes) labels[r] = labelFromVotes(votes, m, table, r);
         double g;
-        l = bceRow((double)logits[r], labels[r], pw, &g) / (double)denom;
+        rowLoss[r] = bceRow((double)logits[r], labels[r], pw, &g);
+        l = rowLoss[r] / (double)denom;
         grad[r] = (T)(g / (double)denom);
     }
     blockSumAtomic(l, loss);
@@ -281,26 +283,26 @@ __device__ void fusedBCE(const signed char* votes, i64 batch, i64 m, const doubl
 // double or float logits against them.
 extern "C" __global__ void squid_fused_bce_f64(const signed char* votes, i64 batch, i64 m, const double* table,
                                                const double* logits, double pw, double* labels, double* grad,
-                                               double* loss, i64 denom) {
-    fusedBCE<double>(votes, batch, m, table, logits, pw, labels, grad, loss, denom, true);
+                                               double* rowLoss, double* loss, i64 denom) {
+    fusedBCE<double>(votes, batch, m, table, logits, pw, labels, grad, rowLoss, loss, denom, true);
 }
 
 extern "C" __global__ void squid_fused_bce_f32(const signed char* votes, i64 batch, i64 m, const double* table,
                                                const float* logits, double pw, double* labels, float* grad,
-                                               double* loss, i64 denom) {
-    fusedBCE<float>(votes, batch, m, table, logits, pw, labels, grad, loss, denom, true);
+                                               double* rowLoss, double* loss, i64 denom) {
+    fusedBCE<float>(votes, batch, m, table, logits, pw, labels, grad, rowLoss, loss, denom, true);
 }
 
 // squid_bce_f64 and _f32 score logits against labels already on the device
 // (rows whose label model has no log-odds table).
 extern "C" __global__ void squid_bce_f64(i64 batch, const double* logits, double pw, double* labels, double* grad,
-                                         double* loss, i64 denom) {
-    fusedBCE<double>(nullptr, batch, 0, nullptr, logits, pw, labels, grad, loss, denom, false);
+                                         double* rowLoss, double* loss, i64 denom) {
+    fusedBCE<double>(nullptr, batch, 0, nullptr, logits, pw, labels, grad, rowLoss, loss, denom, false);
 }
 
 extern "C" __global__ void squid_bce_f32(i64 batch, const float* logits, double pw, double* labels, float* grad,
-                                         double* loss, i64 denom) {
-    fusedBCE<float>(nullptr, batch, 0, nullptr, logits, pw, labels, grad, loss, denom, false);
+                                         double* rowLoss, double* loss, i64 denom) {
+    fusedBCE<float>(nullptr, batch, 0, nullptr, logits, pw, labels, grad, rowLoss, loss, denom, false);
 }
 
 // squid_posterior_logodds writes P(Y=-1), P(Y=+1) per row (n x 2) from the

@@ -226,6 +226,10 @@ func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
 			table[b] = int16(v)
 		}
 	}
+	var fast func(dst []int8, raw []byte) bool
+	if dt == "<f8" {
+		fast = float64Votes(conv)
+	}
 	left := s.Rows * s.Cols
 	var raw []byte
 	s.read = func(dst []int8) (int, error) {
@@ -250,6 +254,9 @@ func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
 				dst[k] = int8(v)
 			}
 			return count / s.Cols, nil
+		}
+		if fast != nil && fast(dst[:count], raw) {
+			return count / s.Cols, -1, 0, nil
 		}
 		for k := 0; k < count; k++ {
 			x := decode(raw[k*size:])

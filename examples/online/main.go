@@ -1,107 +1,36 @@
 // Command online is the tutorial of docs/tutorial-online.md: it trains a
 // logistic-regression end model online, one mini-batch at a time, three
 // ways (gold labels, FlyingSquid's online loss on labeling-function votes,
-// and majority vote of those votes), prints their test accuracy and the
-// label model's estimated LF accuracies against the true ones, and plots
-// test accuracy against training step.
+// and majority vote of those votes), for several seeds; it prints their
+// test accuracy and the label model's estimated LF accuracies against the
+// true ones, and plots test accuracy against training step (mean and range
+// over the seeds). The task is package task, shared with the Gorgonia and
+// GoMLX trainers in trainers/.
 //
-//	go run -tags nocuda ./examples/online [-o docs/online-accuracy.png]
+//	go run -tags nocuda ./examples/online [-o docs/online-accuracy.png] [-seeds 5]
 package main
 
 import (
 	"flag"
 	"fmt"
 	"log"
-	"math"
-	"math/rand/v2"
 
 	"gorgonia.org/tensor"
 
+	"github.com/squid-ws/squid/examples/online/task"
 	"github.com/squid-ws/squid/fsloss"
 	"github.com/squid-ws/squid/labelmodel"
 )
 
 const (
-	dim       = 20    // features
-	nTrain    = 32000 // training rows, seen once, in order (a stream)
-	nTest     = 5000
+	dim       = task.Dim
 	batchSize = 64
 	lr        = 0.5
 	evalEvery = 10 // steps
 )
 
-// Step 1: a task with real features. Y is -1 or +1; the features are
-// Gaussian around Y*mu, independent given Y.
-var mu = func() []float64 {
-	m := make([]float64, dim)
-	for j := range m {
-		m[j] = 0.35
-		if j >= 12 {
-			m[j] = 0.05
-		}
-	}
-	return m
-}()
-
-func sample(r *rand.Rand, n int) (x []float64, y []int8) {
-	x, y = make([]float64, n*dim), make([]int8, n)
-	for i := 0; i < n; i++ {
-		y[i] = 1
-		if r.Float64() < 0.5 {
-			y[i] = -1
-		}
-		for j := 0; j < dim; j++ {
-			x[i*dim+j] = float64(y[i])*mu[j] + r.NormFloat64()
-		}
-	}
-	return x, y
-}
-
-// Labeling functions: plain Go functions of the features that vote +1 or
-// -1, or abstain with 0. Each looks at its own features, so they are
-// independent given Y, which is what the label model assumes.
-type lf struct {
-	name string
-	vote func(x []float64) int8
-}
-
-func sign(v float64) int8 {
-	if v > 0 {
-		return 1
-	}
-	return -1
-}
-
-// threshold votes the sign of v when |v| > c, and abstains otherwise.
-func threshold(v, c float64) int8 {
-	if math.Abs(v) <= c {
-		return 0
-	}
-	return sign(v)
-}
-
-var lfs = []lf{
-	{"sum of features 0-3, confident", func(x []float64) int8 { return threshold(x[0]+x[1]+x[2]+x[3], 1.5) }},
-	{"feature 4 alone", func(x []float64) int8 { return sign(x[4]) }},
-	{"features 5-6, far from 0", func(x []float64) int8 { return threshold(x[5]+x[6], 2) }},
-	{"sum of features 7-11", func(x []float64) int8 { return sign(x[7] + x[8] + x[9] + x[10] + x[11]) }},
-	{"feature 12 (nearly noise)", func(x []float64) int8 { return sign(x[12]) }},
-	{"feature 13 (nearly noise)", func(x []float64) int8 { return threshold(x[13], 0.3) }},
-	{"features 14-19, rarely", func(x []float64) int8 { return threshold(x[14]+x[15]+x[16]+x[17]+x[18]+x[19], 4) }},
-}
-
-func applyLFs(x []float64, n int) []int8 {
-	votes := make([]int8, n*len(lfs))
-	for i := 0; i < n; i++ {
-		for k, f := range lfs {
-			votes[i*len(lfs)+k] = f.vote(x[i*dim : (i+1)*dim])
-		}
-	}
-	return votes
-}
-
-// Step 2: the end model, logistic regression, trained by SGD on the
-// gradient the loss returns with respect to the logits.
+// The end model, logistic regression, trained by SGD on the gradient the
+// loss returns with respect to the logits.
 type logreg struct {
 	w []float64
 	b float64
@@ -130,114 +59,140 @@ func (m *logreg) step(x []float64, grad []float64) {
 }
 
 func (m *logreg) accuracy(x []float64, y []int8) float64 {
-	logits := m.logits(x, len(y)).Data().([]float64)
-	right := 0
-	for i, l := range logits {
-		if sign(l) == y[i] {
-			right++
-		}
-	}
-	return float64(right) / float64(len(y))
+	return task.Accuracy(m.logits(x, len(y)).Data().([]float64), y)
 }
 
 // lossFunc is what the three runs differ in: how a batch is scored.
-type lossFunc func(logits *tensor.Dense, batch int, votes []int8, gold []int8) (fsloss.Result, error)
+type lossFunc func(logits *tensor.Dense, votes *tensor.Dense, gold []int8) (fsloss.Result, error)
 
-func train(x []float64, votes, gold []int8, testX []float64, testY []int8, loss lossFunc) (curve []float64, final float64) {
-	m := &logreg{w: make([]float64, dim)}
-	for step, from := 0, 0; from+batchSize <= nTrain; step, from = step+1, from+batchSize {
-		bx := x[from*dim : (from+batchSize)*dim]
-		res, err := loss(m.logits(bx, batchSize), from, votes[from*len(lfs):(from+batchSize)*len(lfs)], gold[from:from+batchSize])
+// snippet:online-loop
+// train is the training loop: one pass over the stream, in order; each
+// batch is scored once by the loss, and the model steps on the gradient.
+func train(d task.Data, loss lossFunc) (curve []float64, final float64, err error) {
+	m, nLF := &logreg{w: make([]float64, dim)}, len(task.LFs)
+	for step, from := 0, 0; from+batchSize <= len(d.Y); step, from = step+1, from+batchSize {
+		x := d.X[from*dim : (from+batchSize)*dim]
+		votes := tensor.New(tensor.WithShape(batchSize, nLF), tensor.WithBacking(d.Votes[from*nLF:(from+batchSize)*nLF]))
+		res, err := loss(m.logits(x, batchSize), votes, d.Y[from:from+batchSize])
 		if err != nil {
-			log.Fatal(err)
+			return nil, 0, err
 		}
-		m.step(bx, res.Grad.Data().([]float64))
+		m.step(x, res.Grad.Data().([]float64))
 		if step%evalEvery == 0 {
-			curve = append(curve, m.accuracy(testX, testY))
+			curve = append(curve, m.accuracy(d.TestX, d.TestY))
 		}
 	}
-	return curve, m.accuracy(testX, testY)
+	return curve, m.accuracy(d.TestX, d.TestY), nil
 }
+
+// snippet:end
 
 func main() {
 	out := flag.String("o", "docs/online-accuracy.png", "where to write the plot")
+	seeds := flag.Int("seeds", 5, "number of seeds (data and initial weights)")
 	flag.Parse()
-	if _, err := run(*out); err != nil {
+	if _, err := run(*out, *seeds); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// run trains the three end models, prints the comparison, writes the plot
-// to out and returns the final test accuracy of each run.
-func run(out string) (map[string]float64, error) {
-	r := rand.New(rand.NewPCG(2026, 11))
-	x, y := sample(r, nTrain)
-	testX, testY := sample(r, nTest)
-	votes := applyLFs(x, nTrain)
-	m := len(lfs)
-	weak := func(v []int8) *tensor.Dense {
-		return tensor.New(tensor.WithShape(len(v)/m, m), tensor.WithBacking(v))
-	}
+// names of the three runs, in the order they are printed and plotted.
+var names = []string{"gold labels", "FlyingSquid loss", "majority vote"}
 
-	// Run 1: gold labels (what we would do with ground truth).
-	goldLoss := func(logits *tensor.Dense, _ int, _ []int8, gold []int8) (fsloss.Result, error) {
-		t := make([]float64, len(gold))
-		for i, g := range gold {
-			t[i] = float64(g+1) / 2
+// run trains the three end models for each seed (2026, 2027, ...), prints
+// the comparison, writes the plot to out and returns the final test
+// accuracies of each run, one per seed.
+func run(out string, seeds int) (map[string][]float64, error) {
+	curves := map[string][][]float64{}
+	final := map[string][]float64{}
+	var first *fsloss.Loss
+	var firstData task.Data
+	fmt.Printf("test accuracy after %d steps of %d rows:\n", task.NTrain/batchSize, batchSize)
+	fmt.Printf("  %-6s %12s %17s %14s\n", "seed", names[0], names[1], names[2])
+	for s := 0; s < seeds; s++ {
+		d := task.Generate(uint64(2026+s), task.NTrain, task.NTest)
+		// snippet:online-losses
+		// Gold labels: BCE-with-logits against the true labels.
+		goldLoss := func(logits, _ *tensor.Dense, gold []int8) (fsloss.Result, error) {
+			targets := tensor.New(tensor.WithShape(len(gold), 1), tensor.WithBacking(task.GoldTargets(gold)))
+			return fsloss.BCEWithLogits(logits, targets, 0)
 		}
-		return fsloss.BCEWithLogits(logits, tensor.New(tensor.WithShape(len(t), 1), tensor.WithBacking(t)), 0)
-	}
-	// Run 2: FlyingSquid's online loss on the LF votes; no gold labels.
-	fs, err := fsloss.New(fsloss.Config{Spec: labelmodel.Spec{M: m}, BufferCapacity: 10000, UpdateFrequency: 100})
-	if err != nil {
-		return nil, err
-	}
-	fsLoss := func(logits *tensor.Dense, _ int, v []int8, _ []int8) (fsloss.Result, error) {
-		return fs.Forward(logits, weak(v))
-	}
-	// Run 3: majority vote of the LF votes.
-	mv := fsloss.MajorityVoteLoss{M: m}
-	mvLoss := func(logits *tensor.Dense, _ int, v []int8, _ []int8) (fsloss.Result, error) {
-		return mv.Forward(logits, weak(v))
-	}
-
-	curves := map[string][]float64{}
-	final := map[string]float64{}
-	for _, run := range []struct {
-		name string
-		loss lossFunc
-	}{{"gold labels", goldLoss}, {"FlyingSquid loss", fsLoss}, {"majority vote", mvLoss}} {
-		curves[run.name], final[run.name] = train(x, votes, y, testX, testY, run.loss)
-	}
-
-	// Step 3: compare.
-	fmt.Printf("test accuracy after %d steps of %d rows:\n", nTrain/batchSize, batchSize)
-	for _, name := range []string{"gold labels", "FlyingSquid loss", "majority vote"} {
-		fmt.Printf("  %-17s %.4f\n", name, final[name])
-	}
-	est, err := fs.Model().AccuraciesGivenVote()
-	if err != nil {
-		return nil, err
-	}
-	fmt.Println("\nlabeling functions (accuracy when voting; true = measured with the gold labels):")
-	fmt.Printf("  %-34s %8s %8s %9s\n", "LF", "coverage", "true", "estimated")
-	for k, f := range lfs {
-		voted, right := 0, 0
-		for i := 0; i < nTrain; i++ {
-			if v := votes[i*m+k]; v != 0 {
-				voted++
-				if v == y[i] {
-					right++
-				}
+		// FlyingSquid: the same loop, the loss made from the LFs' votes.
+		fs, err := fsloss.New(fsloss.Config{
+			Spec:            labelmodel.Spec{M: len(task.LFs)}, // 7 LFs on one task
+			BufferCapacity:  10000,                             // fit on the last 10,000 rows
+			UpdateFrequency: 100,                               // refit every 100 rows
+		}) // the first fit waits for 100 rows (WarmUp's default)
+		if err != nil {
+			return nil, err
+		}
+		fsLoss := func(logits, votes *tensor.Dense, _ []int8) (fsloss.Result, error) {
+			return fs.Forward(logits, votes)
+		}
+		// snippet:end
+		mv := fsloss.MajorityVoteLoss{M: len(task.LFs)}
+		mvLoss := func(logits, votes *tensor.Dense, _ []int8) (fsloss.Result, error) {
+			return mv.Forward(logits, votes)
+		}
+		fmt.Printf("  %-6d", 2026+s)
+		for k, loss := range []lossFunc{goldLoss, fsLoss, mvLoss} {
+			curve, acc, err := train(d, loss)
+			if err != nil {
+				return nil, err
 			}
+			curves[names[k]] = append(curves[names[k]], curve)
+			final[names[k]] = append(final[names[k]], acc)
+			fmt.Printf(" %*.4f", []int{12, 17, 14}[k], acc)
 		}
-		fmt.Printf("  %-34s %8.3f %8.3f %9.3f\n", f.name, float64(voted)/nTrain, float64(right)/float64(voted), est[k])
+		fmt.Println()
+		if s == 0 {
+			first, firstData = fs, d
+		}
 	}
-
-	// Step 4: the plot.
-	if err := plotCurves(out, curves, []string{"gold labels", "FlyingSquid loss", "majority vote"}); err != nil {
+	fmt.Printf("  %-6s", "mean")
+	for k, name := range names {
+		fmt.Printf(" %*.4f", []int{12, 17, 14}[k], mean(final[name]))
+	}
+	fmt.Println()
+	if err := printLFs(first, firstData); err != nil {
+		return nil, err
+	}
+	if err := plotCurves(out, curves, names); err != nil {
 		return nil, err
 	}
 	fmt.Println("\nwrote", out)
 	return final, nil
+}
+
+func mean(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+// printLFs prints each LF's coverage, its true accuracy (measured with the
+// gold labels) and the label model's estimate at the end of the stream.
+func printLFs(fs *fsloss.Loss, d task.Data) error {
+	est, err := fs.Model().AccuraciesGivenVote()
+	if err != nil {
+		return err
+	}
+	m, n := len(task.LFs), len(d.Y)
+	fmt.Println("\nlabeling functions, first seed (accuracy when voting; true = measured with the gold labels):")
+	fmt.Printf("  %-34s %8s %8s %9s\n", "LF", "coverage", "true", "estimated")
+	for k, f := range task.LFs {
+		voted, right := 0, 0
+		for i := 0; i < n; i++ {
+			if v := d.Votes[i*m+k]; v != 0 {
+				voted++
+				if v == d.Y[i] {
+					right++
+				}
+			}
+		}
+		fmt.Printf("  %-34s %8.3f %8.3f %9.3f\n", f.Name, float64(voted)/float64(n), float64(right)/float64(voted), est[k])
+	}
+	return nil
 }

@@ -99,7 +99,7 @@ static void testTriplets(i64 m) {
 
 static void testFusedAndPosterior(i64 batch, i64 m) {
     auto votes = randomVotes(batch, m);
-    std::vector<double> table(3 * m + 1), x(batch), labels(batch), grad(batch), post(2 * batch);
+    std::vector<double> table(3 * m + 1), x(batch), labels(batch), grad(batch), post(2 * batch), rows(batch), rows32(batch);
     std::vector<float> x32(batch), grad32(batch);
     for (auto& t : table) t = double(int(rng() % 2001) - 1000) / 500.0;
     for (i64 r = 0; r < batch; r++) {
@@ -109,16 +109,16 @@ static void testFusedAndPosterior(i64 batch, i64 m) {
     double loss = 0, loss32 = 0, pw = 2.5;
     unsigned nb = unsigned((batch + 255) / 256);
     emu_launch({nb}, {256}, squid_fused_bce_f64, (const signed char*)votes.data(), batch, m, (const double*)table.data(),
-               (const double*)x.data(), pw, labels.data(), grad.data(), &loss, batch);
+               (const double*)x.data(), pw, labels.data(), grad.data(), rows.data(), &loss, batch);
     // float logits, in two launches over row ranges with one denominator,
     // the second against labels given on the device.
     std::vector<double> labels32(batch);
     i64 half = batch / 2;
     emu_launch({unsigned((half + 255) / 256 + 1)}, {256}, squid_fused_bce_f32, (const signed char*)votes.data(), half, m,
-               (const double*)table.data(), (const float*)x32.data(), pw, labels32.data(), grad32.data(), &loss32, batch);
+               (const double*)table.data(), (const float*)x32.data(), pw, labels32.data(), grad32.data(), rows32.data(), &loss32, batch);
     for (i64 r = half; r < batch; r++) labels32[r] = labels[r];
     emu_launch({unsigned((batch - half + 255) / 256 + 1)}, {256}, squid_bce_f32, batch - half, (const float*)x32.data() + half,
-               pw, labels32.data() + half, grad32.data() + half, &loss32, batch);
+               pw, labels32.data() + half, grad32.data() + half, rows32.data() + half, &loss32, batch);
     emu_launch({nb}, {256}, squid_posterior_logodds, (const signed char*)votes.data(), batch, m, (const double*)table.data(), post.data());
     double want = 0;
     for (i64 r = 0; r < batch; r++) {
@@ -127,7 +127,9 @@ static void testFusedAndPosterior(i64 batch, i64 m) {
         double p = 1 / (1 + std::exp(-s));
         double sp = std::log1p(std::exp(-x[r]));  // log(1 + e^-x)
         double w = 1 + (pw - 1) * p;
-        want += ((1 - p) * x[r] + w * sp) / batch;
+        double rl = (1 - p) * x[r] + w * sp;
+        want += rl / batch;
+        CHECK(std::fabs(rows[r] - rl) < 1e-12 && std::fabs(rows32[r] - rl) < 1e-12, "row loss %lld", r);
         double g = (w / (1 + std::exp(-x[r])) - pw * p) / batch;
         CHECK(std::fabs(labels[r] - p) < 1e-14 && std::fabs(labels32[r] - p) < 1e-14 && std::fabs(grad[r] - g) < 1e-12 && std::fabs(grad32[r] - g) < 1e-6, "fused row %lld", r);
         CHECK(std::fabs(post[2 * r + 1] - p) < 1e-14 && std::fabs(post[2 * r] - (1 - p)) < 1e-14, "posterior row %lld", r);

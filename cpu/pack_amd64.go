@@ -1,0 +1,22 @@
+//go:build amd64 && !purego
+
+package cpu
+
+//go:noescape
+func rowMasksAVX2(p *int8, m, rows int, keep uint64, pos, neg *uint64)
+
+// vectorRowMasks fills pos[k] and neg[k] for the rows r0+k < r1 of LFs
+// [c0, c0+width) that have 64 votes to read from their column c0, and
+// returns the first row it left to the portable loop.
+func vectorRowMasks(pos, neg *[64]uint64, block []int8, m, r0, r1, c0, width int) int {
+	if !hasAVX2 || len(block)-c0 < 64 {
+		return r0
+	}
+	// Rows r with r*m+c0+64 <= len(block).
+	end := min(r1, (len(block)-c0-64)/m+1)
+	if end <= r0 {
+		return r0
+	}
+	rowMasksAVX2(&block[r0*m+c0], m, end-r0, ^uint64(0)>>(64-width), &pos[0], &neg[0])
+	return end
+}

@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package cpu
+
+// vectorRowMasks has no vector path in this build: every row goes to the
+// portable loop.
+func vectorRowMasks(pos, neg *[64]uint64, block []int8, m, r0, r1, c0, width int) int {
+	return r0
+}

@@ -1,0 +1,258 @@
+//go:build !nocuda
+
+package cuda
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"gorgonia.org/cu"
+	"gorgonia.org/tensor"
+
+	"github.com/squid-ws/squid/cpu"
+	"github.com/squid-ws/squid/fsloss"
+	"github.com/squid-ws/squid/kernels"
+)
+
+// H200Bandwidth is the H200's peak HBM3e bandwidth in bytes/s.
+const H200Bandwidth = 4.8e12
+
+// timing is one row of the kernel table.
+type timing struct {
+	kernel, shape string
+	kernelMs      float64 // CUDA events around reps launches, per launch
+	bytes         float64 // bytes a one-pass kernel must move
+	callMs        float64 // the public call with host data (copies, allocations)
+}
+
+// TestKernelTimings times every kernel on device-resident data with CUDA
+// events and writes a Markdown table to $SQUID_KERNEL_TIMINGS: kernel time,
+// the bytes a single pass must move, GB/s and the fraction of the H200's
+// 4.8 TB/s, beside the time of the whole public call from host memory.
+// scripts/device-check.sh runs it on the GPU. On the stand-in its times are
+// the host emulator's and mean nothing: SQUID_TIMING_SCALE=small keeps the
+// sizes small for a dry run there.
+func TestKernelTimings(t *testing.T) {
+	path := os.Getenv("SQUID_KERNEL_TIMINGS")
+	if path == "" {
+		t.Skip("set SQUID_KERNEL_TIMINGS=FILE to time the kernels (scripts/device-check.sh does, on the GPU)")
+	}
+	small := os.Getenv("SQUID_TIMING_SCALE") == "small"
+	size := func(full, dry int) int {
+		if small {
+			return dry
+		}
+		return full
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	var rows []timing
+	for _, c := range []struct{ n, m int }{{size(10_000_000, 100_000), size(100, 20)}, {size(1_000_000, 10_000), size(1000, 200)}} {
+		rows = append(rows, timeCounts(t, r, c.n, c.m)...)
+	}
+	rows = append(rows, timePosterior(t, r, size(10_000_000, 100_000), 20))
+	for _, m := range []int{size(100, 30), size(1000, 70)} {
+		rows = append(rows, timeTriplets(t, r, m)...)
+	}
+	for _, batch := range []int{256, 4096, size(65536, 8192)} {
+		rows = append(rows, timeFused(t, r, batch, 20))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "GPU: %s\n\n| kernel | shape | kernel ms (events) | bytes (one pass) | GB/s | of 4.8 TB/s | whole call ms (host data) |\n|---|---|---|---|---|---|---|\n", dev.Name())
+	for _, row := range rows {
+		gbs := row.bytes / (row.kernelMs / 1e3) / 1e9
+		fmt.Fprintf(&b, "| %s | %s | %.4f | %.3g | %.1f | %.1f%% | %.3f |\n", row.kernel, row.shape, row.kernelMs, row.bytes, gbs, 100*gbs*1e9/H200Bandwidth, row.callMs)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + b.String())
+}
+
+// eventMs runs launch reps times between two CUDA events (inside the
+// device's context) and returns the milliseconds per launch.
+func eventMs(t *testing.T, reps int, launch func() error) float64 {
+	t.Helper()
+	var ms float64
+	err := dev.do(func() error {
+		start, err := cu.MakeEvent(cu.DefaultEvent)
+		if err != nil {
+			return err
+		}
+		defer cu.DestroyEvent(&start)
+		end, err := cu.MakeEvent(cu.DefaultEvent)
+		if err != nil {
+			return err
+		}
+		defer cu.DestroyEvent(&end)
+		if err := launch(); err != nil { // warm-up
+			return err
+		}
+		if err := start.Record(cu.NoStream); err != nil {
+			return err
+		}
+		for range reps {
+			if err := launch(); err != nil {
+				return err
+			}
+		}
+		if err := end.Record(cu.NoStream); err != nil {
+			return err
+		}
+		if err := end.Synchronize(); err != nil {
+			return err
+		}
+		ms, err = start.Elapsed(end)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms / float64(reps)
+}
+
+// wallMs times one call from the host.
+func wallMs(t *testing.T, f func() error) float64 {
+	t.Helper()
+	t0 := time.Now()
+	if err := f(); err != nil {
+		t.Fatal(err)
+	}
+	return float64(time.Since(t0).Microseconds()) / 1e3
+}
+
+// deviceAlloc allocates device memory for a timing; free releases it all.
+func deviceAlloc(t *testing.T, a *arena, bytes int64) cu.DevicePtr {
+	t.Helper()
+	var p cu.DevicePtr
+	if err := dev.do(func() (err error) { p, err = a.alloc(bytes); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func deviceUpload[T any](t *testing.T, a *arena, s []T) cu.DevicePtr {
+	t.Helper()
+	var p cu.DevicePtr
+	if err := dev.do(func() (err error) { p, err = upload(a, s); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func timeCounts(t *testing.T, r *rand.Rand, n, m int) []timing {
+	votes := randomVotes(r, n, m)
+	var a arena
+	defer dev.do(func() error { a.free(); return nil })
+	dv := deviceUpload(t, &a, votes)
+	words := int64((n + 31) / 32)
+	pos, neg := deviceAlloc(t, &a, int64(m)*words*4), deviceAlloc(t, &a, int64(m)*words*4)
+	counts := deviceAlloc(t, &a, int64(m*m*4*8))
+	shape := fmt.Sprintf("n=%d m=%d", n, m)
+	pack := eventMs(t, 3, func() error {
+		return dev.launchPack(dim3{blocks(words*32, 256), 1, 1}, dim3{256, 1, 1}, dv, int64(n), int64(m), pos, neg, words)
+	})
+	tiles := blocks(int64(m), kernels.Tile)
+	pairs := eventMs(t, 3, func() error {
+		return dev.launchPairCounts(dim3{tiles, tiles, blocks(words, wordsPerBlock)}, dim3{kernels.Tile, kernels.Tile, 1},
+			pos, neg, int64(m), words, int64(wordsPerBlock), counts)
+	})
+	call := wallMs(t, func() error { return dev.Count(cpu.NewCounts(m), votes, m) })
+	bits := float64(2 * int64(m) * words * 4)
+	return []timing{
+		{"squid_pack", shape, pack, float64(n*m) + bits, call},
+		{"squid_pair_counts", shape, pairs, bits, call},
+	}
+}
+
+func timePosterior(t *testing.T, r *rand.Rand, n, m int) timing {
+	votes := randomVotes(r, n, m)
+	table := make([]float64, 3*m+1)
+	for i := range table {
+		table[i] = r.NormFloat64()
+	}
+	var a arena
+	defer dev.do(func() error { a.free(); return nil })
+	dv, dt := deviceUpload(t, &a, votes), deviceUpload(t, &a, table)
+	out := deviceAlloc(t, &a, int64(n)*16)
+	ms := eventMs(t, 3, func() error {
+		return dev.launchPosteriorLogOdds(dim3{blocks(int64(n), 256), 1, 1}, dim3{256, 1, 1}, dv, int64(n), int64(m), dt, out)
+	})
+	host := make([]float64, 2*n)
+	call := wallMs(t, func() error { return dev.Posterior(host, votes, m, table) })
+	return timing{"squid_posterior_logodds", fmt.Sprintf("n=%d m=%d", n, m), ms, float64(n*m + n*16), call}
+}
+
+func timeTriplets(t *testing.T, r *rand.Rand, m int) []timing {
+	pairs := make([]float64, m*m)
+	for i := range pairs {
+		pairs[i] = 0.05 + r.Float64()
+	}
+	lf, comp := cpu.AllPairs(m)
+	var out []timing
+	for _, median := range []bool{false, true} {
+		value, count, zeros := make([]float64, m), make([]int, m), make([]int, m)
+		// The whole call with its uploads; the kernel alone below.
+		call := wallMs(t, func() error { return dev.TripletAggregate(pairs, m, lf, comp, median, value, count, zeros) })
+		var a arena
+		dp, dl, dc := deviceUpload(t, &a, pairs), deviceUpload(t, &a, toInt64(lf)), deviceUpload(t, &a, toInt64(comp))
+		dval, dcnt, dz := deviceAlloc(t, &a, int64(m)*8), deviceAlloc(t, &a, int64(m)*8), deviceAlloc(t, &a, int64(m)*8)
+		name, ms := "squid_triplet_mean", 0.0
+		if !median {
+			ms = eventMs(t, 3, func() error {
+				return dev.launchTripletMean(dim3{m, 1, 1}, dim3{256, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz)
+			})
+		} else {
+			name = "squid_triplet_median"
+			capacity := int64(max(1, (m-1)*(m-2)/2))
+			batch := int64(max(1, min(m, int((2<<30)/(capacity*8)))))
+			scratch := deviceAlloc(t, &a, batch*capacity*8)
+			ms = eventMs(t, 1, func() error {
+				for e0 := int64(0); e0 < int64(m); e0 += batch {
+					if err := dev.launchTripletMedian(dim3{int(min(batch, int64(m)-e0)), 1, 1}, dim3{256, 1, 1},
+						dp, dl, dc, int64(m), e0, capacity, scratch, dval, dcnt, dz); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		dev.do(func() error { a.free(); return nil })
+		out = append(out, timing{name, fmt.Sprintf("m=%d (%d expectations)", m, m), ms, float64(m*m*8 + m*m*8), call})
+	}
+	return out
+}
+
+func timeFused(t *testing.T, r *rand.Rand, batch, m int) timing {
+	votes := randomVotes(r, batch, m)
+	table := make([]float64, 3*m+1)
+	x := make([]float32, batch)
+	for i := range table {
+		table[i] = r.NormFloat64()
+	}
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	logits, err := dev.ToDevice(tensor.New(tensor.WithShape(batch, 1), tensor.WithBacking(x)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logits.Free()
+	var a arena
+	defer dev.do(func() error { a.free(); return nil })
+	dv, dt := deviceUpload(t, &a, votes), deviceUpload(t, &a, table)
+	labels, grad, rows, loss := deviceAlloc(t, &a, int64(batch)*8), deviceAlloc(t, &a, int64(batch)*4), deviceAlloc(t, &a, int64(batch)*8), deviceAlloc(t, &a, 8)
+	ms := eventMs(t, 20, func() error {
+		return dev.launchFusedBCEF32(dim3{blocks(int64(batch), 256), 1, 1}, dim3{256, 1, 1}, dv, int64(batch), int64(m), dt, logits.ptr, 1,
+			labels, grad, rows, loss, int64(batch))
+	})
+	call := wallMs(t, func() error {
+		res, err := dev.score(votes, m, logits, 1, []fsloss.Segment{{From: 0, To: batch, LogOdds: table}})
+		res.Free()
+		return err
+	})
+	return timing{"squid_fused_bce_f32", fmt.Sprintf("batch=%d m=%d", batch, m), ms, float64(batch * (m + 4 + 8 + 4 + 8)), call}
+}
