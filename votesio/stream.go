@@ -256,7 +256,7 @@ func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
 			return count / s.Cols, nil
 		}
 		if fast != nil && fast(dst[:count], raw) {
-			return count / s.Cols, -1, 0, nil
+			return count / s.Cols, nil
 		}
 		for k := 0; k < count; k++ {
 			x := decode(raw[k*size:])
