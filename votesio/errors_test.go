@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -42,5 +43,19 @@ func TestReadErrorsAreWrapped(t *testing.T) {
 	_, err = ReadMatrix(iotest.ErrReader(boom), "L.npy")
 	if !errors.Is(err, boom) {
 		t.Errorf("header I/O error: %v, want it wrapped", err)
+	}
+}
+
+// Gold labels in a float64 .npy (the fast decoding path) are held to the
+// same rule: 0 is not a label.
+func TestReadLabelsFloat64Npy(t *testing.T) {
+	path := t.TempDir() + "/Y.npy"
+	if err := os.WriteFile(path, npyBytes(t, []float64{1, -1, 0, 1}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ReadLabels(path, Convention{})
+	var ve *ValueError
+	if !errors.As(err, &ve) || ve.Row != 2 || ve.File != path || !strings.Contains(err.Error(), "cannot be 0") {
+		t.Errorf("%v, want a ValueError at row 2 saying 0 is not a label", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/squid-ws/squid/internal/testutil"
 )
 
 // An output is never an input (by any name) nor an existing non-file, and
@@ -37,7 +39,7 @@ func TestCheckOutputRefuses(t *testing.T) {
 		"symbolic link":  {soft, "is the input"},
 		"directory":      {dir, "a directory"},
 		"fifo":           {fifo, "a FIFO"},
-		"device":         {"/dev/null", "a character device"},
+		"device":         {testutil.CharDevice(t), "a character device"},
 		"missing dir":    {filepath.Join(dir, "no", "out.json"), "no such file"},
 		"dir is a file":  {filepath.Join(in, "out.json"), "not a directory"},
 		"dangling link":  {dangling, "leads nowhere"},
@@ -59,7 +61,7 @@ func TestWritersRefuseNonFiles(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")
 	syscall.Mkfifo(fifo, 0o644)
-	for _, out := range []string{fifo, "/dev/null", dir} {
+	for _, out := range []string{fifo, testutil.CharDevice(t), dir} {
 		err := WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write([]byte("x")); return err })
 		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
 			t.Errorf("WriteFileAtomic %s: %v", out, err)

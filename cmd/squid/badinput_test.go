@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/squid-ws/squid/internal/testutil"
 )
 
 // npyFile is a .npy file with the given header fields and raw data.
@@ -91,7 +93,7 @@ var badInputs = []struct {
 	{"predict -o link to votes", map[string]string{"@link.npy": "L.npy"}, "predict --model $D/model.json --votes $D/L.npy -o $D/link.npy", "is the input $D/L.npy"},
 	{"fit -o directory", nil, "fit --votes $D/L.npy -o $D", "a directory"},
 	{"fit -o fifo", map[string]string{"|fifo": ""}, "fit --votes $D/L.npy -o $D/fifo", "a FIFO"},
-	{"predict -o /dev/null", nil, "predict --model $D/model.json --votes $D/L.npy -o /dev/null", "a character device"},
+	{"predict -o a device", nil, "predict --model $D/model.json --votes $D/L.npy -o $DEV", "a character device"},
 	{"fit -o missing dir", nil, "fit --votes $D/none.npy -o $D/no/m2.json", "output $D/no/m2.json: directory $D/no"},
 	{"fit -o dangling link", map[string]string{"@m2.json": "no/where.json"}, "fit --votes $D/L.npy -o $D/m2.json", "leads nowhere"},
 }
@@ -126,7 +128,8 @@ func TestBadInputs(t *testing.T) {
 			}
 		}
 		before := snapshot(t, dir)
-		out, err := squid(t, strings.Fields(strings.ReplaceAll(c.args, "$D", dir))...)
+		args := strings.ReplaceAll(c.args, "$DEV", testutil.CharDevice(t)) // never /dev/null as root
+		out, err := squid(t, strings.Fields(strings.ReplaceAll(args, "$D", dir))...)
 		want := strings.ReplaceAll(c.want, "$D", dir)
 		switch {
 		case err == nil:

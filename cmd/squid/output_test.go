@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/squid-ws/squid/internal/testutil"
 )
 
 // snapshot is every file of dir (name -> contents), to check that nothing
@@ -64,6 +66,7 @@ func TestOutputNeverReplacesAnInput(t *testing.T) {
 	fifo := filepath.Join(dir, "fifo")
 	syscall.Mkfifo(fifo, 0o644)
 	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	device := testutil.CharDevice(t) // never /dev/null itself as root
 	before := snapshot(t, dir)
 	fit := func(out string) []string {
 		return []string{"fit", "--votes", votes, "--graph", graph, "--dev-labels", dev, "-o", out}
@@ -82,8 +85,8 @@ func TestOutputNeverReplacesAnInput(t *testing.T) {
 		"predict -o hard link": {predict(filepath.Join(dir, "hard.json")), "is the input " + model},
 		"predict -o dir":       {predict(filepath.Join(dir, "sub")), "a directory"},
 		"fit -o fifo":          {fit(fifo), "a FIFO"},
-		"predict -o /dev/null": {predict("/dev/null"), "a character device"},
-		"fit -o /dev/full":     {fit("/dev/full"), "a character device"},
+		"predict -o a device":  {predict(device), "a character device"},
+		"fit -o a device":      {fit(device), "a character device"},
 		// The votes do not exist: the output is still the error reported.
 		"missing dir":         {[]string{"fit", "--votes", filepath.Join(dir, "none.npy"), "-o", filepath.Join(dir, "no", "m.json")}, "output " + filepath.Join(dir, "no", "m.json")},
 		"missing dir predict": {[]string{"predict", "--model", filepath.Join(dir, "none.json"), "--votes", votes, "-o", filepath.Join(dir, "no", "p.csv")}, "directory"},
@@ -98,9 +101,7 @@ func TestOutputNeverReplacesAnInput(t *testing.T) {
 
 // -o - writes the model (JSON) or the labels (CSV) to standard output.
 func TestOutputToStdout(t *testing.T) {
-	dir := t.TempDir()
-	model := fitGolden(t, dir)
-	votes, n := votesCSV(t, dir, "L.csv", "")
+	dir, model, votes, n := fixture(t)
 	before := snapshot(t, dir)
 	var stdout, stderr bytes.Buffer // fit's summary line goes to stderr
 	err := run(context.Background(), []string{"fit", "--votes", votes, "-o", "-"}, &stdout, &stderr)
@@ -119,9 +120,7 @@ func TestOutputToStdout(t *testing.T) {
 // An interrupted command (its context cancelled, as SIGINT does) writes
 // nothing and leaves no temporary file.
 func TestInterruptedWritesNothing(t *testing.T) {
-	dir := t.TempDir()
-	model := fitGolden(t, dir)
-	votes, _ := votesCSV(t, dir, "L.csv", "")
+	dir, model, votes, _ := fixture(t)
 	before := snapshot(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

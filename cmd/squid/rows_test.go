@@ -49,6 +49,16 @@ func fitGolden(t *testing.T, dir string) string {
 	return model
 }
 
+// fixture is a directory with a fitted model.json and the golden dev votes
+// as L.csv (n rows), for commands to run on.
+func fixture(t *testing.T) (dir, model, votes string, n int) {
+	t.Helper()
+	dir = t.TempDir()
+	model = fitGolden(t, dir)
+	votes, n = votesCSV(t, dir, "L.csv", "")
+	return dir, model, votes, n
+}
+
 // Rows in equal rows out in predict and analyze, for a CSV with a
 // byte-order mark (read as a header, and its first row dropped, before).
 func TestRowsInEqualRowsOut(t *testing.T) {
