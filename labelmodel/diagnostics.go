@@ -16,9 +16,6 @@ func (f *fitted) warn(w string) {
 	}
 }
 
-// nodes returns the clique's graph nodes: its LFs, then its task.
-func (c estClique) nodes(g *graph) []int { return append(slices.Clone(c.lfs), g.m+c.t) }
-
 // checkTables reports a log-probability table entry that is NaN or +Inf,
 // the entries that would make a posterior NaN (-Inf is an impossible
 // pattern and is fine: a row with no possible pattern is uniform).
@@ -55,7 +52,7 @@ func (m *Model) graphWarnings() []string {
 // oppositely, on every row: the triplet method then sees a perfect
 // correlation and reports accuracies of 1 that say nothing; such LFs are
 // copies and should be joined by an lf_edge (or one dropped).
-func (s *Stats) copyWarnings() []string {
+func (s *Stats) copyWarnings(spec Spec) []string {
 	var out []string
 	for i := 0; i < s.m; i++ {
 		if s.counts.Pos[i]+s.counts.Neg[i] == 0 {
@@ -69,9 +66,9 @@ func (s *Stats) copyWarnings() []string {
 			}
 			switch both {
 			case p.PP + p.NN:
-				out = append(out, fmt.Sprintf("LFs %d and %d vote identically on every row: perfectly correlated LFs make their accuracies meaningless (join them with an lf_edge or drop one)", i, j))
+				out = append(out, spec.lfList([]int{i, j})+" vote identically on every row: perfectly correlated LFs make their accuracies meaningless (join them with an lf_edge or drop one)")
 			case p.PN + p.NP:
-				out = append(out, fmt.Sprintf("LFs %d and %d vote oppositely on every row: perfectly correlated LFs make their accuracies meaningless (join them with an lf_edge or drop one)", i, j))
+				out = append(out, spec.lfList([]int{i, j})+" vote oppositely on every row: perfectly correlated LFs make their accuracies meaningless (join them with an lf_edge or drop one)")
 			}
 		}
 	}

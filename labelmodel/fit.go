@@ -124,16 +124,16 @@ func (m *Model) FitStats(s *Stats, opts Options) error {
 		return err
 	}
 	f.warnings = append(f.warnings, m.graphWarnings()...)
-	f.warnings = append(f.warnings, s.copyWarnings()...)
+	f.warnings = append(f.warnings, s.copyWarnings(m.spec)...)
 	f.abstain = make([]float64, s.m)
 	for i := range f.abstain {
 		zero := s.n - s.counts.Pos[i] - s.counts.Neg[i]
 		f.abstain[i] = float64(zero) / float64(s.n)
 		switch {
 		case zero == s.n:
-			f.warnings = append(f.warnings, fmt.Sprintf("LF %d never votes", i))
+			f.warnings = append(f.warnings, m.spec.LF(i)+" never votes")
 		case s.counts.Pos[i] == 0 || s.counts.Neg[i] == 0:
-			f.warnings = append(f.warnings, fmt.Sprintf("LF %d always votes the same way when it votes", i))
+			f.warnings = append(f.warnings, m.spec.LF(i)+" always votes the same way when it votes")
 		}
 	}
 
@@ -153,10 +153,10 @@ func (m *Model) FitStats(s *Stats, opts Options) error {
 	for _, e := range m.exps {
 		k := e.key()
 		if z := f.exps.zeroDen[k]; z > 0 {
-			f.warnings = append(f.warnings, fmt.Sprintf("%s: %d of %d triplets had a zero denominator (counted as 0)", m.g.pyString(e, m.noAbs), z, f.exps.triplets[k]))
+			f.warnings = append(f.warnings, fmt.Sprintf("estimating %s, %d of %d triplets had a zero denominator (counted as 0): the LFs rarely vote together", m.sentence(e), z, f.exps.triplets[k]))
 		}
 		if v := f.exps.value[k]; v > 1 {
-			f.warnings = append(f.warnings, fmt.Sprintf("%s: estimate %.4g exceeds 1; the LFs may be dependent or the sample too small", m.g.pyString(e, m.noAbs), v))
+			f.warnings = append(f.warnings, fmt.Sprintf("the estimate of %s is %.4g, which exceeds 1: the LFs may be dependent or the sample too small", m.sentence(e), v))
 		}
 		if f.prob[k], err = m.probability(s, f, e); err != nil {
 			return err
@@ -413,7 +413,7 @@ func (m *Model) solveMarginal(s *Stats, f *fitted, c estClique) ([]float64, erro
 			sum += x
 		}
 		if sum == 0 || math.IsNaN(sum) || math.IsInf(sum, 0) {
-			f.warnings = append(f.warnings, fmt.Sprintf("marginal of %s is degenerate (sum %v); using uniform", m.g.describe(append(slices.Clone(c.lfs), m.g.m+c.t)), sum))
+			f.warnings = append(f.warnings, fmt.Sprintf("%s is degenerate (sum %v), so it is taken as uniform", m.cliqueWords(c), sum))
 			for k := range vals {
 				vals[k] = 1 / float64(len(vals))
 			}

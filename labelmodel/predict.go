@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -54,7 +55,7 @@ func (m *Model) buildInference(f *fitted) {
 		case len(tasks) == 1 && !f.opts.FlyingSquidCompat && power != 0:
 			c := estClique{lfs: lfs, t: tasks[0]}
 			if slices.Contains(f.marginals[c.key()], 0) {
-				f.warn(fmt.Sprintf("separator marginal of %s has zero entries: the vote patterns it divides are taken as impossible", m.g.describe(c.nodes(m.g))))
+				f.warn(fmt.Sprintf("the separator %s has zero entries: the vote patterns it divides are taken as impossible", strings.TrimPrefix(m.cliqueWords(c), "the ")))
 			}
 			f.factors = append(f.factors, m.cliqueFactor(f, c, power))
 		}

@@ -21,6 +21,9 @@ type Spec struct {
 	// NoAbstentions declares that LFs never abstain: votes are -1 or +1
 	// only, and a 0 vote is an error.
 	NoAbstentions bool `json:"no_abstentions,omitempty"`
+	// LFNames optionally names the LFs (one distinct name each, in column
+	// order); warnings, accuracies, analyze and score then name them.
+	LFNames []string `json:"lf_names,omitempty"`
 }
 
 // Tasks returns the number of tasks (at least 1).
@@ -48,6 +51,9 @@ func (s Spec) validate() error {
 	}
 	if s.V < 0 || s.V > 20 {
 		return specError("number of tasks v = %d is out of range [1, 20]", s.V)
+	}
+	if err := s.checkNames(); err != nil {
+		return err
 	}
 	v := s.Tasks()
 	check := func(kind string, edges [][2]int, na, nb int, la, lb string) error {

@@ -63,7 +63,7 @@ func readNpyHeader(r io.Reader) (npyHeaderInfo, error) {
 	var h npyHeaderInfo
 	var pre [8]byte
 	if _, err := io.ReadFull(r, pre[:]); err != nil {
-		return h, errors.New("file is too short for a .npy header")
+		return h, fmt.Errorf("file is too short for a .npy header: %w", unexpected(err))
 	}
 	if string(pre[:6]) != "\x93NUMPY" {
 		return h, errors.New("bad magic (not a .npy file)")
@@ -73,14 +73,14 @@ func readNpyHeader(r io.Reader) (npyHeaderInfo, error) {
 	case 1:
 		var b [2]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return h, errors.New("truncated header length")
+			return h, fmt.Errorf("truncated header length: %w", unexpected(err))
 		}
 		n = int(binary.LittleEndian.Uint16(b[:]))
 		h.size = 10
 	case 2, 3:
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return h, errors.New("truncated header length")
+			return h, fmt.Errorf("truncated header length: %w", unexpected(err))
 		}
 		n = int(binary.LittleEndian.Uint32(b[:]))
 		h.size = 12
@@ -93,7 +93,7 @@ func readNpyHeader(r io.Reader) (npyHeaderInfo, error) {
 	h.size += int64(n)
 	buf := make([]byte, n)
 	if _, err := io.ReadFull(r, buf); err != nil {
-		return h, errors.New("truncated header")
+		return h, fmt.Errorf("truncated header: %w", unexpected(err))
 	}
 	dict := strings.TrimSpace(string(buf))
 	if !strings.HasPrefix(dict, "{") || !strings.HasSuffix(dict, "}") {
