@@ -272,7 +272,7 @@ func childIllegalAddress() error {
 			return err
 		}
 		bogus = p + 1<<30
-		return d.launchPack(dim3{1, 1, 1}, dim3{32, 1, 1}, p, 2, 3, bogus, bogus, 1)
+		return d.launchPack(dim3{1, 1, 1}, dim3{kernels.PackThreads, 1, 1}, p, 2, 3, bogus, bogus, 1, 1, 3)
 	})
 	if !errors.Is(err, ErrContextLost) || !errors.Is(err, cu.IllegalAddress) {
 		return fmt.Errorf("launch on an illegal address: %v", err)
