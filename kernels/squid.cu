@@ -23,11 +23,6 @@ typedef unsigned long long u64;
 #define PACK_TILE_WORDS 8192
 #define PACK_MAX_LFS 1024
 
-// packSwizzle spreads the words of a 32-word row of shared memory over the
-// banks by the row's index, so that lanes reading bytes m apart (one row
-// of votes each) hit different banks even when m is a multiple of 128.
-__device__ __forceinline__ int packSwizzle(int w) { return w ^ ((w >> 5) & 31); }
-
 // squid_pack packs an n x m int8 vote matrix (row-major) into per-LF
 // bitsets: bit b of pos[i*words + w] is set when row 32*w+b votes +1 on LF
 // i, and likewise neg for -1. Block x handles the wordsPerBlock words
@@ -36,16 +31,19 @@ __device__ __forceinline__ int packSwizzle(int w) { return w ^ ((w >> 5) & 31); 
 // rows' votes in shared memory with coalesced loads: when the chunk is all
 // of m, the rows are one contiguous range, read with 16-byte loads (one
 // per thread per 16 bytes); otherwise each row's C bytes, with byte loads.
-// Each warp then packs (word, LF) pairs from shared memory, a lane per
-// row, with two ballots, and the block writes its words LF by LF:
+// Then each thread builds whole words: for (LF i, word w) it reads the 32
+// bytes of LF i in the word's rows (lanes of a warp read consecutive LFs
+// of one row: consecutive bytes, no bank conflicts) and sets bit b from
+// row b, about 6 instructions per row, where a ballot per (LF, word) costs
+// the whole warp ~16 instructions. The block writes its words LF by LF,
 // wordsPerBlock consecutive words per LF (a whole 32-byte sector at 8).
 // Requires wordsPerBlock*32*C <= 4*PACK_TILE_WORDS and
 // wordsPerBlock*C <= PACK_MAX_LFS. Block: PACK_THREADS threads.
 extern "C" __global__ void squid_pack(const signed char* votes, i64 n, i64 m, unsigned int* pos, unsigned int* neg,
                                       i64 words, i64 wordsPerBlock, i64 lfsPerBlock) {
-    __shared__ unsigned int tile[PACK_TILE_WORDS];
+    __shared__ uint4 tile[PACK_TILE_WORDS / 4];
     __shared__ unsigned int out[2][PACK_MAX_LFS];
-    unsigned char* bytes = (unsigned char*)tile;
+    signed char* bytes = (signed char*)tile;
     int W = (int)wordsPerBlock;
     i64 word0 = (i64)blockIdx.x * W, row0 = word0 * 32;
     i64 c0 = (i64)blockIdx.y * lfsPerBlock;
@@ -57,37 +55,35 @@ extern "C" __global__ void squid_pack(const signed char* votes, i64 n, i64 m, un
         const signed char* base = votes + row0 * m;
         int span = rows * C;
         int body = ((unsigned long long)base & 15) == 0 ? span / 16 : 0;
-        for (int q = tid; q < body; q += PACK_THREADS) {
-            uint4 v = ((const uint4*)base)[q];
-            tile[packSwizzle(4 * q)] = v.x;
-            tile[packSwizzle(4 * q + 1)] = v.y;
-            tile[packSwizzle(4 * q + 2)] = v.z;
-            tile[packSwizzle(4 * q + 3)] = v.w;
-        }
-        for (int k = body * 16 + tid; k < span; k += PACK_THREADS)
-            bytes[4 * packSwizzle(k >> 2) + (k & 3)] = (unsigned char)base[k];
+        for (int q = tid; q < body; q += PACK_THREADS) tile[q] = ((const uint4*)base)[q];
+        for (int k = body * 16 + tid; k < span; k += PACK_THREADS) bytes[k] = base[k];
     } else {
         for (int k = tid; k < rows * C; k += PACK_THREADS) {
             int r = k / C, i = k - r * C;
-            bytes[4 * packSwizzle(k >> 2) + (k & 3)] = (unsigned char)votes[(row0 + r) * m + c0 + i];
+            bytes[k] = votes[(row0 + r) * m + c0 + i];
         }
     }
     __syncthreads();
-    int warp = tid >> 5, lane = tid & 31;
-    for (int p = warp; p < W * C; p += PACK_THREADS / 32) {
+    for (int p = tid; p < W * C; p += PACK_THREADS) {
         int w = p / C, i = p - w * C;
-        int r = w * 32 + lane;
-        signed char v = 0;
-        if (r < rows) {
-            int k = r * C + i;
-            v = (signed char)bytes[4 * packSwizzle(k >> 2) + (k & 3)];
+        int nr = rows - w * 32;  // rows of this word present (may be <= 0 past n)
+        unsigned int pb = 0, nb = 0;
+        const signed char* col = bytes + w * 32 * C + i;
+        if (nr >= 32) {
+            for (int b = 0; b < 32; b++) {
+                signed char v = col[b * C];
+                pb |= (unsigned int)(v == 1) << b;
+                nb |= (unsigned int)(v == -1) << b;
+            }
+        } else {
+            for (int b = 0; b < nr; b++) {
+                signed char v = col[b * C];
+                pb |= (unsigned int)(v == 1) << b;
+                nb |= (unsigned int)(v == -1) << b;
+            }
         }
-        unsigned int pb = __ballot_sync(0xffffffffu, v == 1);
-        unsigned int nb = __ballot_sync(0xffffffffu, v == -1);
-        if (lane == 0) {
-            out[0][i * W + w] = pb;
-            out[1][i * W + w] = nb;
-        }
+        out[0][i * W + w] = pb;
+        out[1][i * W + w] = nb;
     }
     __syncthreads();
     for (int t = tid; t < W * C; t += PACK_THREADS) {
