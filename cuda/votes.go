@@ -33,12 +33,10 @@ func (v *Votes) LFs() int { return v.m }
 
 // Free releases the device memory. Freeing twice does nothing.
 func (v *Votes) Free() error {
-	if v == nil || v.ptr == 0 {
+	if v == nil {
 		return nil
 	}
-	p := v.ptr
-	v.ptr = 0
-	return v.d.do(func() error { return wrap("freeing GPU memory", cu.MemFree(p)) })
+	return v.d.freeOnce(&v.ptr)
 }
 
 // Upload copies an n x m vote matrix to the device. The votes must hold
