@@ -140,6 +140,9 @@ func selfTest(d *Device) error {
 	if !slices.Equal(got.Pos, want.Pos) || !slices.Equal(got.Neg, want.Neg) || !slices.Equal(got.Pairs, want.Pairs) {
 		return errors.New("cuda: self-test: GPU vote counts differ from the CPU's; not using the GPU")
 	}
+	if err := selfTestCountDevice(d, votes, m, want); err != nil {
+		return err
+	}
 	table := make([]float64, 3*m+1)
 	for i := range table {
 		table[i] = r.NormFloat64()
@@ -180,6 +183,36 @@ func selfTest(d *Device) error {
 				return errors.New("cuda: self-test: GPU triplet solve differs from the CPU's; not using the GPU")
 			}
 		}
+	}
+	return nil
+}
+
+// selfTestCountDevice counts votes uploaded to the device (CountDevice)
+// and in two host chunks through the pinned double buffers (Count with a
+// small ChunkBytes), against the CPU's counts want.
+func selfTestCountDevice(d *Device, votes []int8, m int, want cpu.Counts) error {
+	v, err := d.Upload(votes, m)
+	if err != nil {
+		return fmt.Errorf("cuda: self-test: %v", err)
+	}
+	got := cpu.NewCounts(m)
+	err = d.CountDevice(got, v)
+	if err := errors.Join(err, v.Free()); err != nil {
+		return fmt.Errorf("cuda: self-test: %v", err)
+	}
+	if !slices.Equal(got.Pos, want.Pos) || !slices.Equal(got.Neg, want.Neg) || !slices.Equal(got.Pairs, want.Pairs) {
+		return errors.New("cuda: self-test: GPU counts of device-resident votes differ from the CPU's; not using the GPU")
+	}
+	chunked := cpu.NewCounts(m)
+	saved := d.ChunkBytes
+	d.ChunkBytes = len(votes) / 3
+	err = d.Count(chunked, votes, m)
+	d.ChunkBytes = saved
+	if err != nil {
+		return fmt.Errorf("cuda: self-test: %v", err)
+	}
+	if !slices.Equal(chunked.Pos, want.Pos) || !slices.Equal(chunked.Neg, want.Neg) || !slices.Equal(chunked.Pairs, want.Pairs) {
+		return errors.New("cuda: self-test: GPU counts streamed in chunks differ from the CPU's; not using the GPU")
 	}
 	return nil
 }

@@ -54,12 +54,21 @@ func (b *Buffer) ToHost() (*tensor.Dense, error) {
 
 // Free releases the device memory. Freeing a buffer twice does nothing.
 func (b *Buffer) Free() error {
-	if b == nil || b.ptr == 0 {
+	if b == nil {
 		return nil
 	}
-	p := b.ptr
-	b.ptr = 0
-	return b.d.do(func() error { return wrap("freeing GPU memory", cu.MemFree(p)) })
+	return b.d.freeOnce(&b.ptr)
+}
+
+// freeOnce frees the device memory at *p and zeroes *p; a zero *p (never
+// allocated, or freed already) does nothing.
+func (d *Device) freeOnce(p *cu.DevicePtr) error {
+	if *p == 0 {
+		return nil
+	}
+	q := *p
+	*p = 0
+	return d.do(func() error { return wrap("freeing GPU memory", cu.MemFree(q)) })
 }
 
 // ToDevice copies a host float32 or float64 tensor to the device.

@@ -50,7 +50,8 @@ func randomVotes(r *rand.Rand, n, m int) []int8 {
 
 func TestCountMatchesCPU(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
-	for _, c := range []struct{ n, m int }{{1, 3}, {31, 3}, {33, 5}, {1000, 1}, {4097, 17}, {100003, 40}, {70000, 33}, {2000, 1000}} {
+	for _, c := range []struct{ n, m int }{{1, 3}, {31, 3}, {33, 5}, {1000, 1}, {4097, 17}, {100003, 40}, {70000, 33}, {2000, 1000},
+		{777, 2}, {513, 16}, {301, 32}, {257, 64}, {999, 128}, {65, 255}, {97, 1025}} {
 		if testing.Short() && c.n*c.m > 1_000_000 {
 			continue // -short: the small cases only (compute-sanitizer in the device check)
 		}
@@ -71,7 +72,7 @@ func TestCountMatchesCPU(t *testing.T) {
 func TestCountChunked(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 5))
 	defer func() { dev.ChunkBytes = 0 }()
-	for _, c := range []struct{ n, m, chunk int }{{1000, 7, 7 * 64}, {4099, 13, 13 * 96}, {70001, 3, 1 << 12}} {
+	for _, c := range []struct{ n, m, chunk int }{{1000, 7, 7 * 64}, {4099, 13, 13 * 96}, {70001, 3, 1 << 12}, {3001, 100, 100 * 320}, {131, 1000, 1}} {
 		votes := randomVotes(r, c.n, c.m)
 		want, got := cpu.NewCounts(c.m), cpu.NewCounts(c.m)
 		cpu.CountReference(want, votes, c.m)

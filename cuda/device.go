@@ -25,11 +25,17 @@ type Device struct {
 	ctx  cu.CUContext
 	fns  map[string]cu.Function
 	name string
-	// ChunkBytes bounds the votes Count uploads at once (default 1 GiB), so
-	// a matrix larger than GPU memory streams through in chunks.
+	// ChunkBytes is the size of each of Count's two pinned staging buffers
+	// (default 64 MiB, whole rows of at least 32): votes in host memory
+	// stream through them in chunks of that size, however large the matrix.
 	ChunkBytes int
 	// lost is the sticky error after which the context is unusable.
 	lost error
+	// scratch is what counting keeps on the device between calls.
+	scratch *countScratch
+	// stream is where launches go (the legacy default stream unless an
+	// operation pipelines on its own streams).
+	stream cu.Stream
 }
 
 // ErrContextLost wraps every error returned after a sticky CUDA error (an
@@ -132,7 +138,7 @@ type arena struct{ ptrs []cu.DevicePtr }
 func (a *arena) alloc(bytes int64) (cu.DevicePtr, error) {
 	p, err := cu.MemAlloc(max(bytes, 8))
 	if err != nil {
-		return 0, fmt.Errorf("cuda: allocating %d bytes: %w", bytes, err)
+		return 0, wrapAlloc(bytes, err)
 	}
 	a.ptrs = append(a.ptrs, p)
 	return p, nil
@@ -184,7 +190,7 @@ func wrap(what string, err error) error {
 // dim3 is a grid or block shape.
 type dim3 [3]int
 
-// launch queues kernel name over grid x block on the default stream; it
+// launch queues kernel name over grid x block on d.stream; it
 // does not wait: the copy back of a result (synchronous) or the end of the
 // operation reports a kernel's failure. params point at the kernel's
 // arguments, each 8 bytes wide (gorgonia/cu copies 8 bytes per argument);
@@ -194,7 +200,7 @@ func (d *Device) launch(name string, grid, block dim3, params []unsafe.Pointer) 
 	if !ok {
 		return fmt.Errorf("cuda: kernel %s is not loaded", name)
 	}
-	if err := fn.Launch(grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, cu.NoStream, params); err != nil {
+	if err := fn.Launch(grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, d.stream, params); err != nil {
 		return fmt.Errorf("cuda: launching %s: %w", name, err)
 	}
 	return nil

@@ -40,6 +40,7 @@ var children = map[string]func() error{
 	"host-read":     childHostRead,
 	"register":      func() error { return Register() },
 	"small-memory":  childSmallMemory,
+	"count-fault":   childCountFault,
 }
 
 func runChild(name string) int {
@@ -272,7 +273,7 @@ func childIllegalAddress() error {
 			return err
 		}
 		bogus = p + 1<<30
-		return d.launchPack(dim3{1, 1, 1}, dim3{32, 1, 1}, p, 2, 3, bogus, bogus, 1)
+		return d.launchPack(dim3{1, 1, 1}, dim3{kernels.PackThreads, 1, 1}, p, 2, 3, bogus, bogus, 1, 1, 3)
 	})
 	if !errors.Is(err, ErrContextLost) || !errors.Is(err, cu.IllegalAddress) {
 		return fmt.Errorf("launch on an illegal address: %v", err)
@@ -427,5 +428,57 @@ func TestModuleLookups(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// childCountFault: a driver call of the pipelined host-fed count fails
+// (SQUIDSTUB_FAIL names it) in the middle of a count of several chunks.
+// The count reports the error, frees its scratch (pinned buffers, device
+// buffers, streams), and the next count works and agrees with the CPU.
+func childCountFault() error {
+	d, err := openDev()
+	if err != nil {
+		return err
+	}
+	_, total, err := memInfo(d)
+	if err != nil {
+		return err
+	}
+	votes := make([]int8, 3000*7)
+	for i := range votes {
+		votes[i] = int8(i*7%3) - 1
+	}
+	d.ChunkBytes = 7 * 320
+	if err := d.Count(cpu.NewCounts(7), votes, 7); err == nil {
+		return errors.New("a count whose driver call failed reported no error")
+	} else {
+		fmt.Println("count error:", err)
+	}
+	if free := d.FreeMemory(); free != total {
+		return fmt.Errorf("%d bytes of device memory left after the failed count", total-free)
+	}
+	want, got := cpu.NewCounts(7), cpu.NewCounts(7)
+	cpu.CountReference(want, votes, 7)
+	if err := d.Count(got, votes, 7); err != nil {
+		return fmt.Errorf("the count after the failure: %v", err)
+	}
+	if !sameCounts(got, want) {
+		return errors.New("the count after the failure differs from the CPU's")
+	}
+	return nil
+}
+
+func memInfo(d *Device) (free, total int64, err error) {
+	err = d.do(func() (err error) { free, total, err = cu.MemInfo(); return err })
+	return free, total, err
+}
+
+func TestCountPipelineFault(t *testing.T) {
+	requireStandIn(t)
+	for _, call := range []string{"cuMemcpyHtoDAsync@3", "cuStreamWaitEvent@2", "cuEventRecord@4", "cuEventSynchronize@1", "cuMemAllocHost@2", "cuStreamCreate@2"} {
+		out, code := child(t, "count-fault", "SQUIDSTUB_FAIL="+call)
+		if code != 0 || !strings.Contains(out, "count error: cuda: ") {
+			t.Errorf("%s: exit %d, output:\n%s", call, code, out)
+		}
 	}
 }

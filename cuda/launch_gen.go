@@ -13,8 +13,8 @@ import (
 )
 
 // launchPack runs squid_pack (kernels/squid.cu) over grid x block.
-func (d *Device) launchPack(grid, block dim3, votes cu.DevicePtr, n int64, m int64, pos cu.DevicePtr, neg cu.DevicePtr, words int64) error {
-	return d.launch(kernels.Pack, grid, block, []unsafe.Pointer{unsafe.Pointer(&votes), unsafe.Pointer(&n), unsafe.Pointer(&m), unsafe.Pointer(&pos), unsafe.Pointer(&neg), unsafe.Pointer(&words)})
+func (d *Device) launchPack(grid, block dim3, votes cu.DevicePtr, n int64, m int64, pos cu.DevicePtr, neg cu.DevicePtr, words int64, wordsPerBlock int64, lfsPerBlock int64) error {
+	return d.launch(kernels.Pack, grid, block, []unsafe.Pointer{unsafe.Pointer(&votes), unsafe.Pointer(&n), unsafe.Pointer(&m), unsafe.Pointer(&pos), unsafe.Pointer(&neg), unsafe.Pointer(&words), unsafe.Pointer(&wordsPerBlock), unsafe.Pointer(&lfsPerBlock)})
 }
 
 // launchPairCounts runs squid_pair_counts (kernels/squid.cu) over grid x block.

@@ -24,5 +24,19 @@ import _ "embed"
 //go:embed squid.ptx
 var PTX string
 
-// Tile is the pair-count kernel's tile edge (TILE in squid.cu).
-const Tile = 16
+// Constants of squid.cu's counting kernels (TestConstantsMatchSource
+// checks them against its #defines).
+const (
+	// Tile is the pair-count kernel's tile edge (TILE): a block counts a
+	// Tile x Tile tile of LF pairs with Tile*Tile threads.
+	Tile = 16
+	// PackThreads is squid_pack's block size (PACK_THREADS).
+	PackThreads = 256
+	// PackTileBytes is the votes one squid_pack block stages in shared
+	// memory (4 * PACK_TILE_WORDS): words per block x 32 x LFs per block
+	// must not exceed it.
+	PackTileBytes = 4 * 8192
+	// PackMaxLFs bounds words per block x LFs per block of squid_pack
+	// (PACK_MAX_LFS).
+	PackMaxLFs = 1024
+)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -64,6 +65,25 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 		}
 		if !bytes.Equal(have, f.Data) {
 			t.Errorf("%s is stale: run go generate ./kernels", f.Path)
+		}
+	}
+}
+
+// The Go constants describing the counting kernels equal squid.cu's
+// #defines, so package cuda's launch shapes fit the kernels' shared memory.
+func TestConstantsMatchSource(t *testing.T) {
+	src, err := os.ReadFile("squid.cu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := regexp.MustCompile(`(?m)^#define (\w+) (\d+)$`)
+	defs := map[string]string{}
+	for _, m := range def.FindAllStringSubmatch(string(src), -1) {
+		defs[m[1]] = m[2]
+	}
+	for name, want := range map[string]int{"TILE": Tile, "PACK_THREADS": PackThreads, "PACK_TILE_WORDS": PackTileBytes / 4, "PACK_MAX_LFS": PackMaxLFs} {
+		if got := defs[name]; got != strconv.Itoa(want) {
+			t.Errorf("squid.cu #define %s %q, package kernels says %d", name, got, want)
 		}
 	}
 }

@@ -9,79 +9,235 @@
 typedef long long i64;
 typedef unsigned long long u64;
 
+// ---- vote counts ------------------------------------------------------------
+//
+// Counting is two kernels over an n x m int8 vote matrix (row-major): a
+// pack into per-LF bitsets, then AND + popcount over every LF pair. See
+// bench/README.md ("Performance model") for the design against the H200.
+
+// PACK_THREADS is squid_pack's block size; PACK_TILE_WORDS the 32-bit
+// words of votes one block stages in shared memory (32 KiB); PACK_MAX_LFS
+// the most LFs one block packs (its column chunk, and words x LFs of its
+// output).
+#define PACK_THREADS 256
+#define PACK_TILE_WORDS 8192
+#define PACK_MAX_LFS 1024
+
 // squid_pack packs an n x m int8 vote matrix (row-major) into per-LF
 // bitsets: bit b of pos[i*words + w] is set when row 32*w+b votes +1 on LF
-// i, and likewise neg for -1. One warp per 32-row word; lanes read one row
-// each and __ballot_sync gathers the bits. blockDim.x must be a multiple
-// of 32.
-extern "C" __global__ void squid_pack(const signed char* votes, i64 n, i64 m,
-                                      unsigned int* pos, unsigned int* neg, i64 words) {
-    i64 warp = ((i64)blockIdx.x * blockDim.x + threadIdx.x) >> 5;
-    int lane = threadIdx.x & 31;
-    if (warp >= words) return;  // uniform within the warp
-    i64 r = warp * 32 + lane;
-    bool in = r < n;
-    for (i64 i = 0; i < m; i++) {
-        signed char v = in ? votes[r * m + i] : 0;
-        unsigned int p = __ballot_sync(0xffffffffu, v == 1);
-        unsigned int q = __ballot_sync(0xffffffffu, v == -1);
-        if (lane == 0) {
-            pos[i * words + warp] = p;
-            neg[i * words + warp] = q;
+// i, and likewise neg for -1. Block x handles the wordsPerBlock words
+// (32 rows each) from blockIdx.x*wordsPerBlock and the LFs [c0, c0+C) of
+// column chunk blockIdx.y (c0 = blockIdx.y*lfsPerBlock). It stages its
+// rows' votes in shared memory with coalesced loads: when the chunk is all
+// of m, the rows are one contiguous range, read with 16-byte loads (one
+// per thread per 16 bytes); otherwise each row's C bytes, with byte loads.
+// Then each thread builds whole words: for (LF i, word w) it reads the 32
+// bytes of LF i in the word's rows (lanes of a warp read consecutive LFs
+// of one row: consecutive bytes, no bank conflicts) and sets bit b from
+// row b, about 6 instructions per row, where a ballot per (LF, word) costs
+// the whole warp ~16 instructions. The block writes its words LF by LF,
+// wordsPerBlock consecutive words per LF (a whole 32-byte sector at 8).
+// Requires wordsPerBlock*32*C <= 4*PACK_TILE_WORDS and
+// wordsPerBlock*C <= PACK_MAX_LFS. Block: PACK_THREADS threads.
+extern "C" __global__ void squid_pack(const signed char* votes, i64 n, i64 m, unsigned int* pos, unsigned int* neg,
+                                      i64 words, i64 wordsPerBlock, i64 lfsPerBlock) {
+    __shared__ uint4 tile[PACK_TILE_WORDS / 4];
+    __shared__ unsigned int out[2][PACK_MAX_LFS];
+    signed char* bytes = (signed char*)tile;
+    int W = (int)wordsPerBlock;
+    i64 word0 = (i64)blockIdx.x * W, row0 = word0 * 32;
+    i64 c0 = (i64)blockIdx.y * lfsPerBlock;
+    int C = (int)(m - c0 < lfsPerBlock ? m - c0 : lfsPerBlock);
+    int rows = (int)(n - row0 < (i64)W * 32 ? n - row0 : (i64)W * 32);
+    int tid = threadIdx.x;
+    if (C == m) {
+        // The block's rows are bytes [row0*m, (row0+rows)*m): contiguous.
+        const signed char* base = votes + row0 * m;
+        int span = rows * C;
+        int body = ((unsigned long long)base & 15) == 0 ? span / 16 : 0;
+        for (int q = tid; q < body; q += PACK_THREADS) tile[q] = ((const uint4*)base)[q];
+        for (int k = body * 16 + tid; k < span; k += PACK_THREADS) bytes[k] = base[k];
+    } else {
+        for (int k = tid; k < rows * C; k += PACK_THREADS) {
+            int r = k / C, i = k - r * C;
+            bytes[k] = votes[(row0 + r) * m + c0 + i];
+        }
+    }
+    __syncthreads();
+    for (int p = tid; p < W * C; p += PACK_THREADS) {
+        int w = p / C, i = p - w * C;
+        int nr = rows - w * 32;  // rows of this word present (may be <= 0 past n)
+        unsigned int pb = 0, nb = 0;
+        const signed char* col = bytes + w * 32 * C + i;
+        if (nr >= 32) {
+            for (int b = 0; b < 32; b++) {
+                signed char v = col[b * C];
+                pb |= (unsigned int)(v == 1) << b;
+                nb |= (unsigned int)(v == -1) << b;
+            }
+        } else {
+            for (int b = 0; b < nr; b++) {
+                signed char v = col[b * C];
+                pb |= (unsigned int)(v == 1) << b;
+                nb |= (unsigned int)(v == -1) << b;
+            }
+        }
+        out[0][i * W + w] = pb;
+        out[1][i * W + w] = nb;
+    }
+    __syncthreads();
+    for (int t = tid; t < W * C; t += PACK_THREADS) {
+        int i = t / W, w = t - i * W;
+        i64 gw = word0 + w;
+        if (gw < words) {
+            pos[(c0 + i) * words + gw] = out[0][t];
+            neg[(c0 + i) * words + gw] = out[1][t];
         }
     }
 }
 
 #define TILE 16
-#define CHUNK 32
+#define CHUNK 32  // words staged per LF per step; TILE * CHUNK == 2 * TILE * TILE (two rows a thread)
+
+// bitCounter counts the set bits of a stream of 32-bit words with a
+// carry-save (Harley-Seal) adder over 8 words: ones, twos and fours hold
+// the bits of weight 1, 2, 4 not yet counted, eights the popcounts of the
+// weight-8 carries. Per 8 words: 7 full adders (two LOP3 each) and one
+// POPC instead of 8 POPC. 32-bit: at most 2^31 bits per thread and block.
+struct bitCounter {
+    unsigned int ones = 0, twos = 0, fours = 0, eights = 0;
+};
+
+// csa is a full adder on 32 lanes of bits: *hi gets the carries of a+b+c,
+// the return value the sums.
+__device__ __forceinline__ unsigned int csa(unsigned int* hi, unsigned int a, unsigned int b, unsigned int c) {
+    unsigned int u = a ^ b;
+    *hi = (a & b) | (u & c);
+    return u ^ c;
+}
+
+// add8 adds the bits of x[0..7].
+__device__ __forceinline__ void add8(bitCounter& s, const unsigned int* x) {
+    unsigned int twosA, twosB, foursA, foursB, eights;
+    s.ones = csa(&twosA, s.ones, x[0], x[1]);
+    s.ones = csa(&twosB, s.ones, x[2], x[3]);
+    s.twos = csa(&foursA, s.twos, twosA, twosB);
+    s.ones = csa(&twosA, s.ones, x[4], x[5]);
+    s.ones = csa(&twosB, s.ones, x[6], x[7]);
+    s.twos = csa(&foursB, s.twos, twosA, twosB);
+    s.fours = csa(&eights, s.fours, foursA, foursB);
+    s.eights += __popc(eights);
+}
+
+// total is the number of bits added so far.
+__device__ __forceinline__ unsigned int total(const bitCounter& s) {
+    return 8 * s.eights + 4 * __popc(s.fours) + 2 * __popc(s.twos) + __popc(s.ones);
+}
+
+// tilePair maps block tile index t (0 .. T(T+1)/2 - 1) to the tile (I, J),
+// I <= J, of a T x T grid of tiles, in row-major order of the upper
+// triangle.
+__device__ __forceinline__ void tilePair(i64 t, i64 T, i64* I, i64* J) {
+    i64 i = 0;
+    while (t >= T - i) {
+        t -= T - i;
+        i++;
+    }
+    *I = i;
+    *J = i + t;
+}
 
 // squid_pair_counts adds, for every LF pair i <= j, the joint counts
-// (PP, PN, NP, NN) of their bitsets to counts[(i*m + j)*4 ...]. A block
-// computes a TILE x TILE tile of pairs (blockIdx.y, blockIdx.x) over the
-// word range [blockIdx.z*wordsPerBlock, ...), staging CHUNK words of each
-// LF in shared memory, like a GEMM whose multiply-add is AND+popcount. The
-// diagonal (i == j) gives the per-LF vote counts: PP = positives, NN =
-// negatives. Block: TILE x TILE threads.
-extern "C" __global__ void squid_pair_counts(const unsigned int* pos, const unsigned int* neg,
-                                             i64 m, i64 words, i64 wordsPerBlock, u64* counts) {
-    i64 I = blockIdx.y, J = blockIdx.x;
-    if (J < I) return;  // upper tiles only; uniform within the block
-    int ti = threadIdx.y, tj = threadIdx.x;
+// (PP, PN, NP, NN) of their bitsets to counts[(i*m + j)*4 ...]. The 1-D
+// grid x enumerates only the upper-triangular TILE x TILE tiles (I, J)
+// (tilePair; T = ceil(m/TILE)), grid y the word ranges of wordsPerBlock
+// words. A tile's valid pairs (i < m, j < m, i <= j: all 256 off the
+// diagonal and inside m, 136 on a full diagonal tile) are numbered and
+// thread t counts pair t, so idle threads are only those past the last
+// valid pair (whole warps but one). The block stages CHUNK words of each
+// of its 2 x TILE LFs in shared memory, like a GEMM whose multiply-add is
+// AND + popcount; counts are 32-bit carry-save counters (bitCounter) per
+// thread, folded into the 64-bit totals with one atomic each at the end.
+// The diagonal (i == j) gives the per-LF vote counts: PP = positives,
+// NN = negatives. wordsPerBlock*32 < 2^31. Block: TILE*TILE threads (1-D).
+extern "C" __global__ void squid_pair_counts(const unsigned int* pos, const unsigned int* neg, i64 m, i64 words,
+                                             i64 wordsPerBlock, u64* counts) {
     __shared__ unsigned int sp[2][TILE][CHUNK + 1];
     __shared__ unsigned int sn[2][TILE][CHUNK + 1];
-    u64 pp = 0, pn = 0, np = 0, nn = 0;
-    i64 w0 = (i64)blockIdx.z * wordsPerBlock;
-    i64 w1 = w0 + wordsPerBlock < words ? w0 + wordsPerBlock : words;
-    int tid = ti * TILE + tj;
-    for (i64 base = w0; base < w1; base += CHUNK) {
-        for (int k = tid; k < TILE * CHUNK; k += TILE * TILE) {
-            int row = k / CHUNK, col = k % CHUNK;
-            i64 w = base + col;
-            i64 li = I * TILE + row, lj = J * TILE + row;
-            bool okw = w < w1;
-            sp[0][row][col] = (okw && li < m) ? pos[li * words + w] : 0u;
-            sn[0][row][col] = (okw && li < m) ? neg[li * words + w] : 0u;
-            sp[1][row][col] = (okw && lj < m) ? pos[lj * words + w] : 0u;
-            sn[1][row][col] = (okw && lj < m) ? neg[lj * words + w] : 0u;
+    i64 T = (m + TILE - 1) / TILE, I, J;
+    tilePair(blockIdx.x, T, &I, &J);
+    int hi = (int)(m - I * TILE < TILE ? m - I * TILE : TILE);  // valid rows of the tile
+    int wj = (int)(m - J * TILE < TILE ? m - J * TILE : TILE);  // valid columns
+    int tid = threadIdx.x;
+    // This thread's pair (ti, tj) inside the tile, if any.
+    int ti = 0, tj = 0;
+    bool active;
+    if (I < J) {
+        active = tid < hi * wj;
+        ti = tid / wj;
+        tj = tid - ti * wj;
+    } else {
+        int t = tid;
+        while (ti < wj && t >= wj - ti) {
+            t -= wj - ti;
+            ti++;
         }
+        active = ti < wj;
+        tj = ti + t;
+    }
+    bitCounter pp, pn, np, nn;
+    i64 w0 = (i64)blockIdx.y * wordsPerBlock;
+    i64 w1 = w0 + wordsPerBlock < words ? w0 + wordsPerBlock : words;
+    // Staging: thread tid loads column col of rows row and row + 8 of
+    // both LF ranges; the pointers advance by CHUNK words per chunk.
+    int col = tid % CHUNK, row = tid / CHUNK;
+    const unsigned int* src[2][2][2];  // [row, row+8][I side, J side][pos, neg]
+    bool ok[2][2];
+    for (int h = 0; h < 2; h++) {
+        i64 li = I * TILE + row + 8 * h, lj = J * TILE + row + 8 * h;
+        ok[h][0] = li < m;
+        ok[h][1] = lj < m;
+        i64 oi = (ok[h][0] ? li : 0) * words + col, oj = (ok[h][1] ? lj : 0) * words + col;
+        src[h][0][0] = pos + oi;
+        src[h][0][1] = neg + oi;
+        src[h][1][0] = pos + oj;
+        src[h][1][1] = neg + oj;
+    }
+    for (i64 base = w0; base < w1; base += CHUNK) {
+        bool okw = base + col < w1;
+        for (int h = 0; h < 2; h++)
+            for (int side = 0; side < 2; side++) {
+                bool ld = okw && ok[h][side];
+                sp[side][row + 8 * h][col] = ld ? src[h][side][0][base] : 0u;
+                sn[side][row + 8 * h][col] = ld ? src[h][side][1][base] : 0u;
+            }
         __syncthreads();
-        for (int c = 0; c < CHUNK; c++) {
-            unsigned int a = sp[0][ti][c], b = sn[0][ti][c];
-            unsigned int d = sp[1][tj][c], e = sn[1][tj][c];
-            pp += __popc(a & d);
-            pn += __popc(a & e);
-            np += __popc(b & d);
-            nn += __popc(b & e);
+        if (active) {
+            for (int c = 0; c < CHUNK; c += 8) {
+                unsigned int xpp[8], xpn[8], xnp[8], xnn[8];
+                for (int k = 0; k < 8; k++) {
+                    unsigned int a = sp[0][ti][c + k], b = sn[0][ti][c + k];
+                    unsigned int d = sp[1][tj][c + k], e = sn[1][tj][c + k];
+                    xpp[k] = a & d;
+                    xpn[k] = a & e;
+                    xnp[k] = b & d;
+                    xnn[k] = b & e;
+                }
+                add8(pp, xpp);
+                add8(pn, xpn);
+                add8(np, xnp);
+                add8(nn, xnn);
+            }
         }
         __syncthreads();
     }
-    i64 i = I * TILE + ti, j = J * TILE + tj;
-    if (i < m && j < m && i <= j && (pp | pn | np | nn)) {
-        u64* o = counts + (i * m + j) * 4;
-        atomicAdd(o, pp);
-        atomicAdd(o + 1, pn);
-        atomicAdd(o + 2, np);
-        atomicAdd(o + 3, nn);
+    u64 cpp = total(pp), cpn = total(pn), cnp = total(np), cnn = total(nn);
+    if (active && (cpp | cpn | cnp | cnn)) {
+        u64* o = counts + ((I * TILE + ti) * m + J * TILE + tj) * 4;
+        atomicAdd(o, cpp);
+        atomicAdd(o + 1, cpn);
+        atomicAdd(o + 2, cnp);
+        atomicAdd(o + 3, cnn);
     }
 }
 

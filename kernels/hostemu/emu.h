@@ -35,6 +35,11 @@ struct emu_dim3 {
     unsigned x = 1, y = 1, z = 1;
 };
 inline thread_local emu_dim3 threadIdx, blockIdx;
+
+// uint4 is CUDA's 16-byte vector type (one 16-byte load or store).
+struct alignas(16) uint4 {
+    unsigned x, y, z, w;
+};
 inline emu_dim3 blockDim, gridDim;
 
 #define __global__

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <random>
 
 static int failures = 0;
@@ -25,28 +26,93 @@ static std::vector<signed char> randomVotes(i64 n, i64 m) {
     return v;
 }
 
-static void testCounts(i64 n, i64 m, i64 wpb) {
-    auto votes = randomVotes(n, m);
+// packShape is the host's choice of squid_pack's words per block and LFs
+// per block (as package cuda makes it).
+static void packShape(i64 m, i64* wpb, i64* lfs) {
+    *lfs = std::min<i64>(m, PACK_MAX_LFS);
+    *wpb = std::max<i64>(1, std::min<i64>({8, PACK_MAX_LFS / *lfs, 4 * PACK_TILE_WORDS / (32 * *lfs)}));
+}
+
+// testCounts packs and counts n x m random votes (starting offset bytes
+// into their buffer, so that the 16-byte load path meets unaligned rows
+// too) and compares every pair with plain loops. wpb is the pair kernel's
+// words per block; packWpb, when > 0, overrides the pack's.
+static void testCounts(i64 n, i64 m, i64 wpb, i64 offset = 0, i64 packWpb = 0) {
+    auto raw = randomVotes(n * m + offset + 16, 1);
+    alignas(16) static thread_local std::vector<uint4> aligned;
+    aligned.assign((raw.size() + 15) / 16 + 1, uint4{});
+    signed char* votes = (signed char*)aligned.data() + offset;
+    std::memcpy(votes, raw.data(), n * m);
     i64 words = (n + 31) / 32;
-    std::vector<unsigned> pos(m * words), neg(m * words);
-    emu_launch({unsigned((words * 32 + 63) / 64)}, {64}, squid_pack, votes.data(), n, m, pos.data(), neg.data(), words);
-    std::vector<u64> counts(m * m * 4, 0);
-    unsigned tiles = (m + TILE - 1) / TILE;
-    emu_launch({tiles, tiles, unsigned((words + wpb - 1) / wpb)}, {TILE, TILE}, squid_pair_counts, (const unsigned*)pos.data(),
-               (const unsigned*)neg.data(), m, words, wpb, counts.data());
+    std::vector<unsigned> pos(m * words, 0xdeadbeefu), neg(m * words, 0xdeadbeefu);
+    i64 pw, lfs;
+    packShape(m, &pw, &lfs);
+    if (packWpb > 0) pw = packWpb;
+    emu_launch({unsigned((words + pw - 1) / pw), unsigned((m + lfs - 1) / lfs)}, {PACK_THREADS}, squid_pack,
+               (const signed char*)votes, n, m, pos.data(), neg.data(), words, pw, lfs);
     for (i64 i = 0; i < m; i++)
-        for (i64 j = i; j < m; j++) {
-            u64 pp = 0, pn = 0, np = 0, nn = 0;
-            for (i64 r = 0; r < n; r++) {
-                int a = votes[r * m + i], b = votes[r * m + j];
-                pp += a == 1 && b == 1;
-                pn += a == 1 && b == -1;
-                np += a == -1 && b == 1;
-                nn += a == -1 && b == -1;
+        for (i64 w = 0; w < words; w++) {
+            unsigned p = 0, q = 0;
+            for (i64 b = 0; b < 32 && w * 32 + b < n; b++) {
+                signed char v = votes[(w * 32 + b) * m + i];
+                p |= unsigned(v == 1) << b;
+                q |= unsigned(v == -1) << b;
             }
+            CHECK(pos[i * words + w] == p && neg[i * words + w] == q, "pack n=%lld m=%lld offset=%lld LF %lld word %lld", n, m, offset, i, w);
+        }
+    std::vector<u64> counts(m * m * 4, 0);
+    i64 T = (m + TILE - 1) / TILE;
+    emu_launch({unsigned(T * (T + 1) / 2), unsigned((words + wpb - 1) / wpb)}, {TILE * TILE}, squid_pair_counts,
+               (const unsigned*)pos.data(), (const unsigned*)neg.data(), m, words, wpb, counts.data());
+    for (i64 i = 0; i < m; i++)
+        for (i64 j = 0; j < m; j++) {
+            u64 pp = 0, pn = 0, np = 0, nn = 0;
+            if (i <= j)
+                for (i64 r = 0; r < n; r++) {
+                    int a = votes[r * m + i], b = votes[r * m + j];
+                    pp += a == 1 && b == 1;
+                    pn += a == 1 && b == -1;
+                    np += a == -1 && b == 1;
+                    nn += a == -1 && b == -1;
+                }
             const u64* c = &counts[(i * m + j) * 4];
             CHECK(c[0] == pp && c[1] == pn && c[2] == np && c[3] == nn, "counts n=%lld m=%lld pair (%lld,%lld)", n, m, i, j);
         }
+}
+
+// testBitCounter checks the carry-save counter against __popc on words
+// with every bit set, none, and random ones.
+static void testBitCounter() {
+    for (int trial = 0; trial < 50; trial++) {
+        bitCounter s;
+        unsigned long long want = 0;
+        int groups = 1 + trial % 9;
+        for (int g = 0; g < groups; g++) {
+            unsigned x[8];
+            for (auto& v : x) {
+                v = trial == 0 ? 0xffffffffu : trial == 1 ? 0u : (unsigned)rng();
+                want += __popc(v);
+            }
+            add8(s, x);
+        }
+        CHECK(total(s) == want, "bitCounter trial %d: %u, want %llu", trial, total(s), want);
+    }
+}
+
+// testTilePair checks that the upper-triangular tile numbering visits
+// every tile I <= J once.
+static void testTilePair() {
+    for (i64 T = 1; T <= 9; T++) {
+        std::vector<int> seen(T * T, 0);
+        for (i64 t = 0; t < T * (T + 1) / 2; t++) {
+            i64 I, J;
+            tilePair(t, T, &I, &J);
+            CHECK(I <= J && J < T, "tilePair(%lld, %lld) = (%lld, %lld)", t, T, I, J);
+            if (I <= J && J < T) seen[I * T + J]++;
+        }
+        for (i64 I = 0; I < T; I++)
+            for (i64 J = I; J < T; J++) CHECK(seen[I * T + J] == 1, "tile (%lld, %lld) of %lld seen %d times", I, J, T, seen[I * T + J]);
+    }
 }
 
 static void testTriplets(i64 m) {
@@ -138,10 +204,17 @@ static void testFusedAndPosterior(i64 batch, i64 m) {
 }
 
 int main() {
+    testBitCounter();
+    testTilePair();
     testCounts(1, 3, 2048);
     testCounts(33, 5, 2048);
     testCounts(1000, 17, 2048);
-    testCounts(2000, 35, 20);  // several word blocks and tiles
+    testCounts(2000, 35, 20);         // several word blocks and tiles
+    testCounts(999, 1, 32, 0);        // m = 1
+    testCounts(517, 128, 64);         // rows 128 bytes apart: the swizzle
+    testCounts(301, 64, 32, 3);       // unaligned votes: the byte path
+    testCounts(4001, 33, 96, 0, 2);   // several pack blocks, 2 words each
+    testCounts(97, 1040, 32);         // m > PACK_MAX_LFS: column chunks
     testTriplets(3);
     testTriplets(7);
     testTriplets(20);

@@ -138,6 +138,32 @@ static std::vector<std::string> entries(const char* ptx) {
     return out;
 }
 
+// copyHtoD, copyDtoH and setD8 are the bodies of the synchronous and
+// asynchronous copies and sets (every stream runs at once here).
+static CUresult copyHtoD(CUdeviceptr dst, const void* src, size_t n) {
+    if (n == 0) return CUDA_SUCCESS;
+    char* d = hostAddress(dst, n);
+    if (d == nullptr || src == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    std::memcpy(d, src, n);
+    return CUDA_SUCCESS;
+}
+
+static CUresult copyDtoH(void* dst, CUdeviceptr src, size_t n) {
+    if (n == 0) return CUDA_SUCCESS;
+    char* s = hostAddress(src, n);
+    if (s == nullptr || dst == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    std::memcpy(dst, s, n);
+    return CUDA_SUCCESS;
+}
+
+static CUresult setD8(CUdeviceptr dst, unsigned char v, size_t n) {
+    if (n == 0) return CUDA_SUCCESS;
+    char* d = hostAddress(dst, n);
+    if (d == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    std::memset(d, v, n);
+    return CUDA_SUCCESS;
+}
+
 }  // namespace standin
 
 using namespace standin;
@@ -341,21 +367,13 @@ CUresult cuMemFreeHost(void* p) {
 CUresult cuMemcpyHtoD(CUdeviceptr dst, const void* src, size_t n) {
     ENTER("cuMemcpyHtoD");
     NEED_CONTEXT();
-    if (n == 0) return CUDA_SUCCESS;
-    char* d = hostAddress(dst, n);
-    if (d == nullptr || src == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    std::memcpy(d, src, n);
-    return CUDA_SUCCESS;
+    return copyHtoD(dst, src, n);
 }
 
 CUresult cuMemcpyDtoH(void* dst, CUdeviceptr src, size_t n) {
     ENTER("cuMemcpyDtoH");
     NEED_CONTEXT();
-    if (n == 0) return CUDA_SUCCESS;
-    char* s = hostAddress(src, n);
-    if (s == nullptr || dst == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    std::memcpy(dst, s, n);
-    return CUDA_SUCCESS;
+    return copyDtoH(dst, src, n);
 }
 
 CUresult cuMemcpyDtoD(CUdeviceptr dst, CUdeviceptr src, size_t n) {
@@ -368,20 +386,33 @@ CUresult cuMemcpyDtoD(CUdeviceptr dst, CUdeviceptr src, size_t n) {
     return CUDA_SUCCESS;
 }
 
-CUresult cuMemcpyHtoDAsync(CUdeviceptr dst, const void* src, size_t n, CUstream) {
-    return cuMemcpyHtoD(dst, src, n);
+// The async copies run at once (every stream is synchronous here); the
+// stream handle is checked by standin::streamValid (events.cpp).
+CUresult cuMemcpyHtoDAsync(CUdeviceptr dst, const void* src, size_t n, CUstream s) {
+    ENTER("cuMemcpyHtoDAsync");
+    NEED_CONTEXT();
+    if (!streamValid(s)) return CUDA_ERROR_INVALID_HANDLE;
+    return copyHtoD(dst, src, n);
 }
 
-CUresult cuMemcpyDtoHAsync(void* dst, CUdeviceptr src, size_t n, CUstream) { return cuMemcpyDtoH(dst, src, n); }
+CUresult cuMemcpyDtoHAsync(void* dst, CUdeviceptr src, size_t n, CUstream s) {
+    ENTER("cuMemcpyDtoHAsync");
+    NEED_CONTEXT();
+    if (!streamValid(s)) return CUDA_ERROR_INVALID_HANDLE;
+    return copyDtoH(dst, src, n);
+}
+
+CUresult cuMemsetD8Async(CUdeviceptr dst, unsigned char v, size_t n, CUstream s) {
+    ENTER("cuMemsetD8Async");
+    NEED_CONTEXT();
+    if (!streamValid(s)) return CUDA_ERROR_INVALID_HANDLE;
+    return setD8(dst, v, n);
+}
 
 CUresult cuMemsetD8(CUdeviceptr dst, unsigned char v, size_t n) {
     ENTER("cuMemsetD8");
     NEED_CONTEXT();
-    if (n == 0) return CUDA_SUCCESS;
-    char* d = hostAddress(dst, n);
-    if (d == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    std::memset(d, v, n);
-    return CUDA_SUCCESS;
+    return setD8(dst, v, n);
 }
 
 CUresult cuMemsetD32(CUdeviceptr dst, unsigned int v, size_t n) {
@@ -437,7 +468,7 @@ CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz, uns
                         unsigned sharedBytes, CUstream stream, void** params, void** extra) {
     ENTER("cuLaunchKernel");
     NEED_CONTEXT();
-    (void)stream;
+    if (!streamValid(stream)) return CUDA_ERROR_INVALID_HANDLE;
     Function* fn = (Function*)f;
     if (fn == nullptr || !fn->module->loaded) return CUDA_ERROR_INVALID_HANDLE;
     if (extra != nullptr || (params == nullptr && fn->kernel->params[0] != 0)) return CUDA_ERROR_INVALID_VALUE;

@@ -28,5 +28,8 @@ void makeSticky(CUresult r);
 // hostAddress translates device range [p, p+n) inside one live allocation
 // to the host address of its bytes, or returns nullptr.
 char* hostAddress(uint64_t p, uint64_t n);
+// streamValid reports whether s is the null stream or a live stream
+// (events.cpp).
+bool streamValid(CUstream s);
 
 }  // namespace standin

@@ -18,7 +18,7 @@ T arg(uint64_t v) {
 emu_dim3 dim(const unsigned d[3]) { return {d[0], d[1], d[2]}; }
 
 void launch_squid_pack(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
-    emu_launch(dim(g), dim(b), squid_pack, arg<const signed char*>(a[0]), arg<i64>(a[1]), arg<i64>(a[2]), arg<unsigned int*>(a[3]), arg<unsigned int*>(a[4]), arg<i64>(a[5]));
+    emu_launch(dim(g), dim(b), squid_pack, arg<const signed char*>(a[0]), arg<i64>(a[1]), arg<i64>(a[2]), arg<unsigned int*>(a[3]), arg<unsigned int*>(a[4]), arg<i64>(a[5]), arg<i64>(a[6]), arg<i64>(a[7]));
 }
 
 void launch_squid_pair_counts(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
@@ -58,7 +58,7 @@ void launch_squid_posterior_logodds(const unsigned g[3], const unsigned b[3], co
 namespace standin {
 
 const KernelDesc kernels[] = {
-    {"squid_pack", "psspps", launch_squid_pack},
+    {"squid_pack", "pssppsss", launch_squid_pack},
     {"squid_pair_counts", "ppsssp", launch_squid_pair_counts},
     {"squid_triplet_mean", "pppsppp", launch_squid_triplet_mean},
     {"squid_triplet_median", "pppssspppp", launch_squid_triplet_median},
