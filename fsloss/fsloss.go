@@ -215,7 +215,7 @@ func (l *Loss) label(out, scratch []float64, votes []int8) error {
 	m := l.cfg.Spec.M
 	if !l.model.Fitted() {
 		softMajority(out, votes, m, l.cfg.Spec.Tasks(), l.lfTasks)
-	} else if err := l.model.PredictMarginalInto(out, scratch, labelmodel.Votes{N: len(votes) / m, M: m, Data: votes}); err != nil {
+	} else if err := l.model.PredictProbaMarginalInto(out, scratch, labelmodel.Votes{N: len(votes) / m, M: m, Data: votes}); err != nil {
 		return err
 	}
 	if l.cfg.ClampVals {

@@ -285,7 +285,7 @@ func (m *Model) PredictProbaInto(out []float64, v Votes) error {
 	scratch := make([]float64, 2*v.N)
 	for c, b := range m.models {
 		OneVsAllInto(bin, v.Data, c)
-		if err := b.PredictMarginalInto(p, scratch, labelmodel.Votes{N: v.N, M: v.M, Data: bin}); err != nil {
+		if err := b.PredictProbaMarginalInto(p, scratch, labelmodel.Votes{N: v.N, M: v.M, Data: bin}); err != nil {
 			return err
 		}
 		for r, x := range p {
