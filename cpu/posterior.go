@@ -22,7 +22,13 @@ type Factor struct {
 // distribution (as FlyingSquid does). Work is split over GOMAXPROCS
 // goroutines; the single-LF, two-pattern case (the common model: one task,
 // independent LFs) runs through a per-LF log-odds table.
+//
+// Posterior panics unless K = len(base) >= 1, m >= 1, len(out) is a
+// multiple of K, len(votes) = len(out)/K * m, and every factor names LFs
+// in [0, m) with a table of 3^len(LFs) x K entries. Votes other than -1,
+// 0 and +1 are not checked (callers validate them).
 func Posterior(out []float64, votes []int8, m int, base []float64, factors []Factor) {
+	checkPosteriorArgs("Posterior", out, votes, m, base, factors)
 	k := len(base)
 	n := len(out) / k
 	workers := runtime.GOMAXPROCS(0)
@@ -59,11 +65,14 @@ func Posterior(out []float64, votes []int8, m int, base []float64, factors []Fac
 // model: entry 3i+v+1 is the log-odds contribution of vote v of LF i, and
 // entry 3m the base log-odds, so that log P(Y=+1|row)/P(Y=-1|row) is the
 // base plus one entry per LF. It reports false unless every factor covers
-// one LF, there are two patterns and all entries are finite.
+// one LF, there are two patterns and all entries are finite. With two
+// patterns it panics, as Posterior does, on a factor that names an LF
+// outside [0, m) or whose table has the wrong size.
 func LogOddsTable(m int, base []float64, factors []Factor) ([]float64, bool) {
 	if len(base) != 2 {
 		return nil, false
 	}
+	checkFactors("LogOddsTable", m, 2, factors)
 	t := make([]float64, 3*m+1)
 	t[3*m] = base[1] - base[0]
 	for _, f := range factors {
@@ -145,8 +154,10 @@ func normaliseLog(s []float64) {
 
 // PosteriorReference computes what Posterior does the plain way, as
 // FlyingSquid does: multiply the factors' probabilities for each row and
-// each pattern, then normalise (uniform when the sum is zero).
+// each pattern, then normalise (uniform when the sum is zero). It panics
+// as Posterior does.
 func PosteriorReference(out []float64, votes []int8, m int, base []float64, factors []Factor) {
+	checkPosteriorArgs("PosteriorReference", out, votes, m, base, factors)
 	k := len(base)
 	n := len(out) / k
 	for r := 0; r < n; r++ {

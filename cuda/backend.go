@@ -93,15 +93,15 @@ func (b *Backend) Posterior(out []float64, votes []int8, m int, base []float64, 
 
 // TripletAggregate runs the triplet step on the GPU when there are enough
 // triplets (m >= 64, or SQUID_BACKEND=gpu), else on the CPU.
-func (b *Backend) TripletAggregate(pairs []float64, m int, lf, comp []int, median bool, value []float64, count, zeros []int) {
-	if (m >= 64 || os.Getenv("SQUID_BACKEND") == "gpu") && os.Getenv("SQUID_BACKEND") != "cpu" && b.Dev.Lost() == nil {
-		err := b.Dev.TripletAggregate(pairs, m, lf, comp, median, value, count, zeros)
+func (b *Backend) TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest) {
+	if (r.M >= 64 || os.Getenv("SQUID_BACKEND") == "gpu") && os.Getenv("SQUID_BACKEND") != "cpu" && b.Dev.Lost() == nil {
+		err := b.Dev.TripletAggregate(dst, r)
 		if err == nil {
 			return
 		}
 		b.fallback(err)
 	}
-	cpu.TripletAggregate(pairs, m, lf, comp, median, value, count, zeros)
+	cpu.TripletAggregate(dst, r)
 }
 
 // Register opens GPU 0, checks it against the CPU on small random inputs
@@ -172,14 +172,14 @@ func selfTest(d *Device) error {
 	}
 	lf, comp := cpu.AllPairs(tm)
 	for _, median := range []bool{false, true} {
-		gv, cv := make([]float64, tm), make([]float64, tm)
-		gc, cc, gz, cz := make([]int, tm), make([]int, tm), make([]int, tm), make([]int, tm)
-		cpu.TripletAggregate(pairs, tm, lf, comp, median, cv, cc, cz)
-		if err := d.TripletAggregate(pairs, tm, lf, comp, median, gv, gc, gz); err != nil {
+		req := cpu.TripletRequest{Pairs: pairs, M: tm, LF: lf, Comp: comp, Median: median}
+		got, want := cpu.NewTripletResult(tm), cpu.NewTripletResult(tm)
+		cpu.TripletAggregate(want, req)
+		if err := d.TripletAggregate(got, req); err != nil {
 			return fmt.Errorf("cuda: self-test: %v", err)
 		}
-		for e := range gv {
-			if gc[e] != cc[e] || gz[e] != cz[e] || math.Abs(gv[e]-cv[e]) > 1e-9 {
+		for e := range got.Value {
+			if got.Count[e] != want.Count[e] || got.Zeros[e] != want.Zeros[e] || math.Abs(got.Value[e]-want.Value[e]) > 1e-9 {
 				return errors.New("cuda: self-test: GPU triplet solve differs from the CPU's; not using the GPU")
 			}
 		}

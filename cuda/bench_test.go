@@ -56,11 +56,12 @@ func BenchmarkTriplet(b *testing.B) {
 					continue
 				}
 				b.Run(fmt.Sprintf("%s/median=%v/m=%d", side, median, m), func(b *testing.B) {
-					v, c, z := make([]float64, m), make([]int, m), make([]int, m)
+					dst := cpu.NewTripletResult(m)
+					req := cpu.TripletRequest{Pairs: pairs, M: m, LF: lf, Comp: comp, Median: median}
 					for i := 0; i < b.N; i++ {
 						if side == "cpu" {
-							cpu.TripletAggregate(pairs, m, lf, comp, median, v, c, z)
-						} else if err := dev.TripletAggregate(pairs, m, lf, comp, median, v, c, z); err != nil {
+							cpu.TripletAggregate(dst, req)
+						} else if err := dev.TripletAggregate(dst, req); err != nil {
 							b.Fatal(err)
 						}
 					}

@@ -148,12 +148,14 @@ func TestTripletAggregateMatchesCPU(t *testing.T) {
 			}
 		}
 		for _, median := range []bool{false, true} {
-			wv, gv := make([]float64, m), make([]float64, m)
-			wc, gc, wz, gz := make([]int, m), make([]int, m), make([]int, m), make([]int, m)
-			cpu.TripletAggregate(pairs, m, lf, comp, median, wv, wc, wz)
-			if err := dev.TripletAggregate(pairs, m, lf, comp, median, gv, gc, gz); err != nil {
+			want, got := cpu.NewTripletResult(m), cpu.NewTripletResult(m)
+			req := cpu.TripletRequest{Pairs: pairs, M: m, LF: lf, Comp: comp, Median: median}
+			cpu.TripletAggregate(want, req)
+			if err := dev.TripletAggregate(got, req); err != nil {
 				t.Fatal(err)
 			}
+			wv, wc, wz := want.Value, want.Count, want.Zeros
+			gv, gc, gz := got.Value, got.Count, got.Zeros
 			for e := range wv {
 				if gc[e] != wc[e] || gz[e] != wz[e] || math.Abs(gv[e]-wv[e]) > 1e-12*max(1, math.Abs(wv[e])) {
 					t.Fatalf("m=%d median=%v e=%d: GPU (%v, %d, %d), CPU (%v, %d, %d)", m, median, e, gv[e], gc[e], gz[e], wv[e], wc[e], wz[e])

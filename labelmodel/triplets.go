@@ -283,10 +283,9 @@ func (m *Model) aggregateSingles(mo *moments, median, allPairs bool) (*estimate,
 			copy(comp[e*M:(e+1)*M], m.sep.comp[x.t][:M])
 		}
 	}
-	value := make([]float64, len(lf))
-	count := make([]int, len(lf))
-	zeros := make([]int, len(lf))
-	backend().TripletAggregate(mo.pairs, M, lf, comp, median, value, count, zeros)
+	res := cpu.NewTripletResult(len(lf))
+	backend().TripletAggregate(res, cpu.TripletRequest{Pairs: mo.pairs, M: M, LF: lf, Comp: comp, Median: median})
+	value, count, zeros := res.Value, res.Count, res.Zeros
 	est := newEstimate()
 	for e, x := range m.expectations {
 		k := x.key()

@@ -247,10 +247,10 @@ func accuracies(stats []*labelmodel.Stats, k int) []float64 {
 		}
 	}
 	lf, comp := cpu.AllPairs(m)
-	alpha := make([]float64, m)
-	cpu.TripletAggregate(M, m, lf, comp, false, alpha, make([]int, m), make([]int, m))
+	alpha := cpu.NewTripletResult(m)
+	cpu.TripletAggregate(alpha, cpu.TripletRequest{Pairs: M, M: m, LF: lf, Comp: comp})
 	out := make([]float64, m)
-	for i, a := range alpha {
+	for i, a := range alpha.Value {
 		out[i] = min(1, (1+float64(k-1)*a)/float64(k))
 	}
 	return out
