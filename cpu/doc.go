@@ -27,7 +27,9 @@
 //
 //   - the count layout and kernels: Counts, NewCounts, PairCounts,
 //     PairIndex, NumPairs, Count, CountReference, AddRow;
-//   - inference: Factor, Posterior, PosteriorReference, LogOddsTable;
+//   - inference: Factor, CliqueIndex, Posterior, PosteriorReference, and
+//     the flat log-odds table the GPU consumes (LogOdds, NewLogOdds,
+//     LogOddsLen, LogOddsTable);
 //   - the triplet step: TripletRequest, TripletResult, NewTripletResult,
 //     TripletAggregate, AllPairs, and the rounding-exact pieces that
 //     labelmodel's general triplet step shares with it (TripletValue,

@@ -143,7 +143,7 @@ func selfTest(d *Device) error {
 	if err := selfTestCountDevice(d, votes, m, want); err != nil {
 		return err
 	}
-	table := make([]float64, 3*m+1)
+	table := cpu.NewLogOdds(m)
 	for i := range table {
 		table[i] = r.NormFloat64()
 	}
@@ -151,7 +151,8 @@ func selfTest(d *Device) error {
 	if err := d.Posterior(gp, votes[:1000*m], m, table); err != nil {
 		return fmt.Errorf("cuda: self-test: %v", err)
 	}
-	cpu.Posterior(cp, votes[:1000*m], m, []float64{0, table[3*m]}, logOddsFactors(table, m))
+	base, factors := table.Factors()
+	cpu.Posterior(cp, votes[:1000*m], m, base, factors)
 	for i := range gp {
 		if math.Abs(gp[i]-cp[i]) > 1e-9 {
 			return errors.New("cuda: self-test: GPU probabilities differ from the CPU's; not using the GPU")
@@ -221,10 +222,11 @@ func selfTestCountDevice(d *Device, votes []int8, m int, want cpu.Counts) error 
 // against given labels, float32 and float64 logits) over one batch in two
 // segments, and compares loss, labels and gradients with fsloss's CPU
 // scoring against the same labels.
-func selfTestLoss(d *Device, r *rand.Rand, votes []int8, m int, table []float64) error {
+func selfTestLoss(d *Device, r *rand.Rand, votes []int8, m int, table cpu.LogOdds) error {
 	batch := len(votes) / m
 	post := make([]float64, 2*batch)
-	cpu.Posterior(post, votes, m, []float64{0, table[3*m]}, logOddsFactors(table, m))
+	base, factors := table.Factors()
+	cpu.Posterior(post, votes, m, base, factors)
 	labels := make([]float64, batch)
 	for i := range labels {
 		labels[i] = post[2*i+1]
@@ -277,14 +279,4 @@ func at(t *tensor.Dense, i int) float64 {
 		return float64(s[i])
 	}
 	return t.Data().([]float64)[i]
-}
-
-// logOddsFactors expresses a log-odds table as cpu factors (log P(Y=-1)
-// terms 0), for the CPU side of the self-test.
-func logOddsFactors(table []float64, m int) []cpu.Factor {
-	fs := make([]cpu.Factor, m)
-	for i := range fs {
-		fs[i] = cpu.Factor{LFs: []int{i}, Table: []float64{0, table[3*i], 0, table[3*i+1], 0, table[3*i+2]}}
-	}
-	return fs
 }

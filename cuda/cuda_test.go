@@ -104,13 +104,13 @@ func TestPosteriorMatchesCPU(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 2))
 	for _, c := range []struct{ n, m int }{{1, 3}, {1000, 3}, {100001, 20}} {
 		votes := randomVotes(r, c.n, c.m)
-		table := make([]float64, 3*c.m+1)
+		table := cpu.NewLogOdds(c.m)
 		for i := range table {
 			table[i] = r.NormFloat64()
 		}
-		fs := logOddsFactors(table, c.m)
+		base, fs := table.Factors()
 		want, got := make([]float64, 2*c.n), make([]float64, 2*c.n)
-		cpu.PosteriorReference(want, votes, c.m, []float64{0, table[3*c.m]}, fs)
+		cpu.PosteriorReference(want, votes, c.m, base, fs)
 		if err := dev.Posterior(got, votes, c.m, table); err != nil {
 			t.Fatal(err)
 		}

@@ -10,14 +10,14 @@ import (
 
 // Posterior writes P(Y=-1), P(Y=+1) for every row (out is n x 2) from the
 // per-LF log-odds table of an independent one-task model (see
-// cpu.LogOddsTable).
-func (d *Device) Posterior(out []float64, votes []int8, m int, table []float64) error {
+// cpu.LogOdds).
+func (d *Device) Posterior(out []float64, votes []int8, m int, table cpu.LogOdds) error {
 	if m <= 0 || len(votes)%m != 0 {
 		return fmt.Errorf("cuda: Posterior: %d votes are not whole rows of m = %d", len(votes), m)
 	}
 	n := len(votes) / m
-	if len(out) != 2*n || len(table) != 3*m+1 {
-		return fmt.Errorf("cuda: Posterior: out has %d values, table %d; want %d and %d", len(out), len(table), 2*n, 3*m+1)
+	if len(out) != 2*n || len(table) != cpu.LogOddsLen(m) {
+		return fmt.Errorf("cuda: Posterior: out has %d values, table %d; want %d and %d", len(out), len(table), 2*n, cpu.LogOddsLen(m))
 	}
 	if n == 0 {
 		return nil

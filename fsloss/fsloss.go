@@ -26,6 +26,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/squid-ws/squid/cpu"
 	"github.com/squid-ws/squid/labelmodel"
 )
 
@@ -147,7 +148,7 @@ type Segment struct {
 	// (labelmodel.Model.LogOddsTable), for a fused loss that makes the
 	// labels itself; nil when the model has none, and then Labels holds the
 	// segment's probabilistic labels.
-	LogOdds []float64
+	LogOdds cpu.LogOdds
 	Labels  []float64
 }
 

@@ -190,9 +190,9 @@ func (m *Model) ClassBalance() []float64 {
 }
 
 // LogOddsTable returns the fitted model's per-LF log-odds table (see
-// cpu.LogOddsTable) when the model is one task with independent LFs, the
-// form the fused GPU loss consumes; it reports false otherwise.
-func (m *Model) LogOddsTable() ([]float64, bool) {
+// cpu.LogOdds) when the model is one task with independent LFs, the form
+// the fused GPU loss consumes; it reports false otherwise.
+func (m *Model) LogOddsTable() (cpu.LogOdds, bool) {
 	if m.fit == nil {
 		return nil, false
 	}
