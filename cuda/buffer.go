@@ -18,6 +18,10 @@ type Buffer struct {
 	ptr   cu.DevicePtr
 	shape tensor.Shape
 	dt    tensor.Dtype
+	// set and owner: a view of a loss step's outputs, which Free hands back
+	// to the stepper that owns them instead of freeing.
+	set   *outSet
+	owner *stepper
 }
 
 // Shape returns the buffer's tensor shape.
@@ -52,13 +56,17 @@ func (b *Buffer) ToHost() (*tensor.Dense, error) {
 	return tensor.New(tensor.WithShape(b.shape.Clone()...), tensor.WithBacking(backing)), nil
 }
 
-// Free releases the device memory. Freeing a buffer twice does nothing.
+// Free releases the device memory (a loss's outputs go back to the loss,
+// for its next steps). Freeing a buffer twice does nothing.
 func (b *Buffer) Free() error {
 	if b == nil || b.ptr == 0 {
 		return nil
 	}
 	p := b.ptr
 	b.ptr = 0
+	if b.owner != nil {
+		return b.owner.release(b.set)
+	}
 	return b.d.do(func() error { return wrap("freeing GPU memory", cu.MemFree(p)) })
 }
 

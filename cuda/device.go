@@ -30,6 +30,9 @@ type Device struct {
 	ChunkBytes int
 	// lost is the sticky error after which the context is unusable.
 	lost error
+	// stream is where launches go while an operation holds the device
+	// (doOn); the default stream otherwise.
+	stream cu.Stream
 }
 
 // ErrContextLost wraps every error returned after a sticky CUDA error (an
@@ -91,6 +94,29 @@ func (d *Device) Lost() error {
 // do runs f with the device's context current on a locked OS thread. A
 // sticky error marks the device lost: later calls fail at once.
 func (d *Device) do(f func() error) error {
+	return d.hold(f, func() error {
+		// Kernels run asynchronously: a fault in one surfaces here at the
+		// latest, inside the operation that launched it.
+		return wrap("running the kernels", cu.Synchronize())
+	})
+}
+
+// doOn runs f like do, with f's launches on stream s, and ends by waiting
+// for s alone instead of the whole context, on every path (so no copy f
+// queued still reads host memory after doOn returns).
+func (d *Device) doOn(s cu.Stream, f func() error) error {
+	return d.hold(func() error {
+		d.stream = s
+		defer func() { d.stream = cu.NoStream }()
+		err := f()
+		return errors.Join(err, wrap("running the kernels", s.Synchronize()))
+	}, nil)
+}
+
+// hold runs f, then end when f succeeded, holding the device with its
+// context current on a locked OS thread; a sticky error marks the device
+// lost.
+func (d *Device) hold(f, end func() error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.lost != nil {
@@ -102,10 +128,8 @@ func (d *Device) do(f func() error) error {
 	if err == nil {
 		err = f()
 	}
-	if err == nil {
-		// Kernels run asynchronously: a fault in one surfaces here at the
-		// latest, inside the operation that launched it.
-		err = wrap("running the kernels", cu.Synchronize())
+	if err == nil && end != nil {
+		err = end()
 	}
 	if sticky(err) {
 		d.lost = fmt.Errorf("%w: %w", ErrContextLost, err)
@@ -184,7 +208,7 @@ func wrap(what string, err error) error {
 // dim3 is a grid or block shape.
 type dim3 [3]int
 
-// launch queues kernel name over grid x block on the default stream; it
+// launch queues kernel name over grid x block on d.stream; it
 // does not wait: the copy back of a result (synchronous) or the end of the
 // operation reports a kernel's failure. params point at the kernel's
 // arguments, each 8 bytes wide (gorgonia/cu copies 8 bytes per argument);
@@ -194,7 +218,7 @@ func (d *Device) launch(name string, grid, block dim3, params []unsafe.Pointer) 
 	if !ok {
 		return fmt.Errorf("cuda: kernel %s is not loaded", name)
 	}
-	if err := fn.Launch(grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, cu.NoStream, params); err != nil {
+	if err := fn.Launch(grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, d.stream, params); err != nil {
 		return fmt.Errorf("cuda: launching %s: %w", name, err)
 	}
 	return nil

@@ -3,6 +3,7 @@
 package cuda
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -14,7 +15,6 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/squid-ws/squid/cpu"
-	"github.com/squid-ws/squid/fsloss"
 	"github.com/squid-ws/squid/kernels"
 )
 
@@ -57,8 +57,8 @@ func TestKernelTimings(t *testing.T) {
 	for _, m := range []int{size(100, 30), size(1000, 70)} {
 		rows = append(rows, timeTriplets(t, r, m)...)
 	}
-	for _, batch := range []int{256, 4096, size(65536, 8192)} {
-		rows = append(rows, timeFused(t, r, batch, 20))
+	for _, batch := range []int{256, 1024, 4096, 16384, size(65536, 8192)} {
+		rows = append(rows, timeLossStep(t, r, batch, 20))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "GPU: %s\n\n| kernel | shape | kernel ms (events) | bytes (one pass) | GB/s | of 4.8 TB/s | whole call ms (host data) |\n|---|---|---|---|---|---|---|\n", dev.Name())
@@ -226,13 +226,37 @@ func timeTriplets(t *testing.T, r *rand.Rand, m int) []timing {
 	return out
 }
 
-func timeFused(t *testing.T, r *rand.Rand, batch, m int) timing {
-	votes := randomVotes(r, batch, m)
-	table := make([]float64, 3*m+1)
-	x := make([]float32, batch)
-	for i := range table {
-		table[i] = r.NormFloat64()
+// refitPlan is a loss step's plan for a batch whose first min(100, batch/2)
+// rows are warm-up rows with given labels and whose label model is refitted
+// every 10 rows after them (fsloss's default UpdateFrequency): batch/10
+// log-odds tables.
+func refitPlan(r *rand.Rand, batch, m int) lossPlan {
+	p := lossPlan{m: m, model: make([]int32, batch)}
+	warm := min(100, batch/2)
+	for i := range p.model {
+		if i < warm {
+			p.model[i] = int32(-1 - len(p.given))
+			p.given = append(p.given, r.Float64())
+			continue
+		}
+		if (i-warm)%10 == 0 {
+			for range 3*m + 1 {
+				p.tables = append(p.tables, r.NormFloat64())
+			}
+		}
+		p.model[i] = int32(len(p.tables)/(3*m+1) - 1)
 	}
+	return p
+}
+
+// timeLossStep times squid_loss_step_f32 on device-resident input with
+// refits every 10 rows, and the whole GPU part of a Loss step from host
+// data (staging, one copy, one launch, the loss back, one stream wait):
+// the overhead a step adds to the CPU refit.
+func timeLossStep(t *testing.T, r *rand.Rand, batch, m int) timing {
+	votes := randomVotes(r, batch, m)
+	p := refitPlan(r, batch, m)
+	x := make([]float32, batch)
 	for i := range x {
 		x[i] = float32(r.NormFloat64())
 	}
@@ -241,18 +265,38 @@ func timeFused(t *testing.T, r *rand.Rand, batch, m int) timing {
 		t.Fatal(err)
 	}
 	defer logits.Free()
+	l := p.layout()
+	staged := make([]byte, l.end)
+	p.stage(staged, votes)
 	var a arena
 	defer dev.do(func() error { a.free(); return nil })
-	dv, dt := deviceUpload(t, &a, votes), deviceUpload(t, &a, table)
-	labels, grad, rows, loss := deviceAlloc(t, &a, int64(batch)*8), deviceAlloc(t, &a, int64(batch)*4), deviceAlloc(t, &a, int64(batch)*8), deviceAlloc(t, &a, 8)
+	in := deviceUpload(t, &a, staged)
+	at := func(off int64) cu.DevicePtr { return in + cu.DevicePtr(off) }
+	labels, grad, rows := deviceAlloc(t, &a, int64(batch)*8), deviceAlloc(t, &a, int64(batch)*4), deviceAlloc(t, &a, int64(batch)*8)
 	ms := eventMs(t, 20, func() error {
-		return dev.launchFusedBCEF32(dim3{blocks(int64(batch), 256), 1, 1}, dim3{256, 1, 1}, dv, int64(batch), int64(m), dt, logits.ptr, 1,
-			labels, grad, rows, loss, int64(batch))
+		return dev.launchLossStepF32(dim3{blocks(int64(batch), 256), 1, 1}, dim3{256, 1, 1}, at(l.votes), at(l.model), at(l.tables), at(l.given),
+			int64(batch), int64(m), logits.ptr, 1, labels, grad, rows, in)
 	})
+	s := &stepper{d: dev}
+	defer s.close()
+	step := func() error {
+		res, err := s.run(votes, p, logits, 1)
+		return errors.Join(err, res.Free())
+	}
+	if err := step(); err != nil { // buffers allocated, stream created
+		t.Fatal(err)
+	}
+	const reps = 20
 	call := wallMs(t, func() error {
-		res, err := dev.score(votes, m, logits, 1, []fsloss.Segment{{From: 0, To: batch, LogOdds: table}})
-		res.Free()
-		return err
-	})
-	return timing{"squid_fused_bce_f32", fmt.Sprintf("batch=%d m=%d", batch, m), ms, float64(batch * (m + 4 + 8 + 4 + 8)), call}
+		for range reps {
+			if err := step(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}) / reps
+	// read: the staged input once, the logits; written: labels, row losses,
+	// gradients.
+	bytes := float64(l.end + int64(batch)*(4+8+8+4))
+	return timing{"squid_loss_step_f32", fmt.Sprintf("batch=%d m=%d, %d refits", batch, m, len(p.tables)/(3*m+1)), ms, bytes, call}
 }
