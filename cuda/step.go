@@ -23,8 +23,8 @@ type stepper struct {
 	d *Device
 	// Held with the device (inside doOn):
 	stream cu.Stream
-	ready  bool        // stream created
-	host   pinned      // staging of a step's input; its first 8 bytes receive the loss
+	ready  bool         // stream created
+	host   pinned       // staging of a step's input; its first 8 bytes receive the loss
 	in     cu.DevicePtr // the device copy of the staging
 	inSize int64
 
@@ -55,7 +55,10 @@ func (s *stepper) run(votes []int8, p lossPlan, logits *Buffer, pw float64) (Res
 		return Result{}, errors.New("cuda: the loss was closed")
 	}
 	if !s.ready {
-		if err := s.d.do(func() (err error) { s.stream, err = cu.MakeStream(cu.DefaultStream); return wrap("creating a stream", err) }); err != nil {
+		if err := s.d.do(func() (err error) {
+			s.stream, err = cu.MakeStream(cu.DefaultStream)
+			return wrap("creating a stream", err)
+		}); err != nil {
 			return Result{}, err
 		}
 		s.ready = true
