@@ -54,11 +54,11 @@ func (s *stepper) run(votes []int8, p lossPlan, logits *Buffer, pw float64) (Res
 	if s.isClosed() {
 		return Result{}, errors.New("cuda: the loss was closed")
 	}
-	if !s.ready {
-		if err := s.d.do(func() (err error) {
+	if !s.ready { // held without the context-wide synchronize of do
+		if err := s.d.hold(func() (err error) {
 			s.stream, err = cu.MakeStream(cu.DefaultStream)
 			return wrap("creating a stream", err)
-		}); err != nil {
+		}, nil); err != nil {
 			return Result{}, err
 		}
 		s.ready = true
@@ -110,13 +110,15 @@ func (s *stepper) run(votes []int8, p lossPlan, logits *Buffer, pw float64) (Res
 }
 
 // reserve makes the staging and the device input hold at least size
-// bytes, doubling: the old pair is freed only once the new one exists.
+// bytes, rounded up to a power of two (so a batch whose number of refits
+// varies a little does not reallocate, and growth is geometric): the old
+// pair is freed only once the new one exists.
 // The device is held and the stream idle.
 func (s *stepper) reserve(size int64) error {
 	if size <= s.inSize {
 		return nil
 	}
-	size = max(size, 2*s.inSize, 4096)
+	size = pow2(max(size, 4096))
 	host, err := allocPinned(size)
 	if err != nil {
 		return err
@@ -156,10 +158,7 @@ func (s *stepper) take(rows int) (*outSet, error) {
 	}
 	s.mu.Unlock()
 	if set == nil {
-		n := 256
-		for n < rows {
-			n *= 2
-		}
+		n := int(pow2(int64(max(rows, 256))))
 		p, err := cu.MemAlloc(int64(n) * 24)
 		if err != nil {
 			return nil, wrap("allocating the loss step's outputs on the GPU", err)
@@ -240,4 +239,13 @@ func (s *stepper) close() error {
 		return nil // the context, and with it the memory, is gone
 	}
 	return err
+}
+
+// pow2 returns the least power of two >= n (n >= 1).
+func pow2(n int64) int64 {
+	p := int64(1)
+	for p < n {
+		p *= 2
+	}
+	return p
 }
