@@ -52,12 +52,12 @@ func (d *Device) FusedBCE(table []float64, votes []int8, m int, logits *Buffer, 
 // scoreOnce scores one batch by segments with a stepper of its own, which
 // it closes: the outputs are then ordinary buffers, freed by Free.
 func (d *Device) scoreOnce(votes []int8, m int, logits *Buffer, pw float64, segs []fsloss.Segment) (Result, error) {
-	p, err := planSegments(segs, logits.shape.TotalSize(), m)
+	p, err := planSegments(segs, votes, logits.shape.TotalSize(), m)
 	if err != nil {
 		return Result{}, err
 	}
 	s := &stepper{d: d}
-	res, err := s.run(votes, p, logits, pw)
+	res, err := s.run(p, logits, pw)
 	if cerr := s.close(); cerr != nil && err == nil {
 		return Result{}, errors.Join(cerr, res.Free())
 	}

@@ -97,11 +97,11 @@ func (l *Loss) Forward(logits *Buffer, weakLabels *tensor.Dense) (Result, error)
 			return Result{}, err // Push changes nothing on error
 		}
 		m := len(votes) / batch
-		p, err := planSegments(segs, batch, m)
+		p, err := planSegments(segs, votes, batch, m)
 		if err != nil {
 			return Result{}, errors.Join(err, l.host.UnmarshalBinary(before))
 		}
-		res, err := l.steps.run(votes, p, logits, l.host.PosWeight())
+		res, err := l.steps.run(p, logits, l.host.PosWeight())
 		if err == nil {
 			return res, nil
 		}

@@ -3,12 +3,14 @@
 package cuda
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"gorgonia.org/tensor"
 
@@ -265,15 +267,36 @@ func TestPlanSegmentsRejects(t *testing.T) {
 		{"table", []fsloss.Segment{{From: 0, To: 10, LogOdds: table[1:]}}, "segment 0 has a log-odds table of 12 values, want 3m+1 = 13"},
 		{"labels", []fsloss.Segment{{From: 0, To: 10, Labels: make([]float64, 9)}}, "segment 0 (rows [0, 10)) has 9 labels"},
 	} {
-		if _, err := planSegments(c.segs, 10, 4); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := planSegments(c.segs, make([]int8, 40), 10, 4); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error containing %q", c.name, err, c.want)
 		}
 	}
-	p, err := planSegments([]fsloss.Segment{{From: 0, To: 2, Labels: []float64{0.25, 0.5}}, {From: 2, To: 5, LogOdds: table}, {From: 5, To: 6, LogOdds: table}}, 6, 4)
+	if _, err := planSegments([]fsloss.Segment{{From: 0, To: 10, LogOdds: table}}, make([]int8, 39), 10, 4); err == nil || !strings.Contains(err.Error(), "39 votes") {
+		t.Errorf("39 votes for 10 x 4: %v", err)
+	}
+	table[3] = 0.75
+	segs := []fsloss.Segment{{From: 0, To: 2, Labels: []float64{0.25, 0.5}}, {From: 2, To: 5, LogOdds: table}, {From: 5, To: 6, LogOdds: table}}
+	votes := []int8{1, 0, -1, 1, 0, 0, 1, -1, -1, -1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, -1, -1, -1, 1}
+	p, err := planSegments(segs, votes, 6, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(p.model) != "[-1 -2 0 0 0 1]" || fmt.Sprint(p.given) != "[0.25 0.5]" || len(p.tables) != 2*len(table) {
-		t.Errorf("plan: model %v given %v, %d table values", p.model, p.given, len(p.tables))
+	l := p.layout()
+	b := make([]byte, l.end)
+	for i := range b {
+		b[i] = 0xAB // what staging does not write shows
+	}
+	p.stage(b)
+	f64 := func(off int64) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b[off:])) }
+	var model []int32
+	for r := range 6 {
+		model = append(model, int32(binary.LittleEndian.Uint32(b[l.model+4*int64(r):])))
+	}
+	if l.given != 8 || l.tables != 24 || l.model != 24+2*13*8 || l.votes != l.model+24 || l.end != l.votes+24 {
+		t.Errorf("layout %+v", l)
+	}
+	if f64(0) != 0 || f64(l.given) != 0.25 || f64(l.given+8) != 0.5 || f64(l.tables+3*8) != 0.75 || f64(l.tables+(13+3)*8) != 0.75 ||
+		fmt.Sprint(model) != "[-1 -2 0 0 0 1]" || string(b[l.votes:]) != string(unsafe.Slice((*byte)(unsafe.Pointer(&votes[0])), 24)) {
+		t.Errorf("staged: loss %v, given %v %v, model %v", f64(0), f64(l.given), f64(l.given+8), model)
 	}
 }

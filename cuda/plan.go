@@ -3,6 +3,7 @@
 package cuda
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"unsafe"
@@ -10,26 +11,32 @@ import (
 	"github.com/squid-ws/squid/fsloss"
 )
 
-// lossPlan says how squid_loss_step labels each row of one batch: model[r]
-// >= 0 is the index of the row's fitted model in tables (log-odds tables of
-// 3m+1 values each, labelmodel's Model.LogOddsTable), and model[r] = -1-j
-// means the label given[j], made on the host (warm-up majority votes,
-// ClampVals, a model without a table). However many refits a batch holds,
-// it is one plan and one launch.
+// lossPlan says how squid_loss_step labels each row of one batch, from
+// fsloss.Loss.Push's segments: model[r] >= 0 is the index of the row's
+// fitted model in tables (log-odds tables of 3m+1 values each,
+// labelmodel's Model.LogOddsTable), and model[r] = -1-j means the label
+// given[j], made on the host (warm-up majority votes, ClampVals, a model
+// without a table). However many refits a batch holds, it is one plan, one
+// copy and one launch. The plan only refers to the segments and votes; stage
+// writes the kernel's input straight into the copy's pinned source.
 type lossPlan struct {
-	m      int
-	model  []int32
-	given  []float64
-	tables []float64
+	m, batch       int
+	segs           []fsloss.Segment
+	votes          []int8
+	tables, labels int // how many tables and given labels
 }
 
-// planSegments turns fsloss.Loss.Push's segments, which must cover rows
-// [0, batch) in order, into a plan.
-func planSegments(segs []fsloss.Segment, batch, m int) (lossPlan, error) {
+// planSegments checks that segs cover rows [0, batch) in order, each with
+// a table of 3m+1 values or one label per row, and that votes has batch x
+// m values.
+func planSegments(segs []fsloss.Segment, votes []int8, batch, m int) (lossPlan, error) {
 	if batch > math.MaxInt32 {
 		return lossPlan{}, fmt.Errorf("cuda: a loss batch of %d rows; at most %d", batch, math.MaxInt32)
 	}
-	p := lossPlan{m: m, model: make([]int32, batch)}
+	if m <= 0 || len(votes) != batch*m {
+		return lossPlan{}, fmt.Errorf("cuda: %d votes for a loss batch of %d rows and m = %d", len(votes), batch, m)
+	}
+	p := lossPlan{m: m, batch: batch, segs: segs, votes: votes}
 	next := 0
 	for i, s := range segs {
 		if s.From != next || s.To < s.From || s.To > batch {
@@ -41,16 +48,9 @@ func planSegments(segs []fsloss.Segment, batch, m int) (lossPlan, error) {
 			if len(s.LogOdds) != 3*m+1 {
 				return lossPlan{}, fmt.Errorf("cuda: segment %d has a log-odds table of %d values, want 3m+1 = %d", i, len(s.LogOdds), 3*m+1)
 			}
-			k := int32(len(p.tables) / (3*m + 1))
-			p.tables = append(p.tables, s.LogOdds...)
-			for r := s.From; r < s.To; r++ {
-				p.model[r] = k
-			}
+			p.tables++
 		case len(s.Labels) == s.To-s.From:
-			for r := s.From; r < s.To; r++ {
-				p.model[r] = int32(-1 - len(p.given))
-				p.given = append(p.given, s.Labels[r-s.From])
-			}
+			p.labels += len(s.Labels)
 		default:
 			return lossPlan{}, fmt.Errorf("cuda: segment %d (rows [%d, %d)) has %d labels and no log-odds table", i, s.From, s.To, len(s.Labels))
 		}
@@ -63,28 +63,43 @@ func planSegments(segs []fsloss.Segment, batch, m int) (lossPlan, error) {
 
 // stepLayout is where each part of a step's input lies, in bytes, in the
 // one host-to-device copy: the loss accumulator (one float64 zero) at 0,
-// then the given labels, the tables, the model indices and the votes.
+// then the given labels (float64), the tables (float64), the model
+// indices (int32) and the votes (int8).
 type stepLayout struct{ given, tables, model, votes, end int64 }
 
 func (p lossPlan) layout() stepLayout {
 	var l stepLayout
 	l.given = 8
-	l.tables = l.given + 8*int64(len(p.given))
-	l.model = l.tables + 8*int64(len(p.tables))
-	l.votes = l.model + (4*int64(len(p.model))+7)/8*8
-	l.end = l.votes + int64(len(p.model))*int64(p.m)
+	l.tables = l.given + 8*int64(p.labels)
+	l.model = l.tables + 8*int64(p.tables*(3*p.m+1))
+	l.votes = l.model + (4*int64(p.batch)+7)/8*8
+	l.end = l.votes + int64(p.batch)*int64(p.m)
 	return l
 }
 
-// stage writes a step's input into dst (at least layout().end bytes) in
-// that layout.
-func (p lossPlan) stage(dst []byte, votes []int8) {
+// stage writes the step's input into dst (at least layout().end bytes) in
+// that layout, little-endian as on the GPU.
+func (p lossPlan) stage(dst []byte) {
 	l := p.layout()
 	clear(dst[:8])
-	put(dst[l.given:], p.given)
-	put(dst[l.tables:], p.tables)
-	put(dst[l.model:], p.model)
-	put(dst[l.votes:], votes)
+	given, tables, model := dst[l.given:l.tables], dst[l.tables:l.model], dst[l.model:l.votes]
+	var g, k int
+	for _, s := range p.segs {
+		code := int32(k)
+		if s.LogOdds != nil {
+			put(tables[8*(3*p.m+1)*k:], s.LogOdds)
+			k++
+		}
+		for r := s.From; r < s.To; r++ {
+			if s.LogOdds == nil {
+				code = int32(-1 - g)
+				binary.LittleEndian.PutUint64(given[8*g:], math.Float64bits(s.Labels[r-s.From]))
+				g++
+			}
+			binary.LittleEndian.PutUint32(model[4*r:], uint32(code))
+		}
+	}
+	put(dst[l.votes:], p.votes)
 }
 
 // put copies the bytes of src to the start of dst.

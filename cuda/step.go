@@ -49,8 +49,8 @@ const maxSpare = 2
 // run scores one batch by plan p over logits (live, float32 or float64,
 // batch rows) with positive weight pw. On error nothing it allocated for
 // the caller remains and the Result is zero.
-func (s *stepper) run(votes []int8, p lossPlan, logits *Buffer, pw float64) (Result, error) {
-	batch := len(p.model)
+func (s *stepper) run(p lossPlan, logits *Buffer, pw float64) (Result, error) {
+	batch := p.batch
 	if s.isClosed() {
 		return Result{}, errors.New("cuda: the loss was closed")
 	}
@@ -72,7 +72,7 @@ func (s *stepper) run(votes []int8, p lossPlan, logits *Buffer, pw float64) (Res
 		if set, err = s.take(batch); err != nil {
 			return err
 		}
-		p.stage(s.host.bytes(), votes)
+		p.stage(s.host.bytes())
 		if err := cu.MemcpyHtoDAsync(s.in, s.host.p, l.end, s.stream); err != nil {
 			return wrap("copying the step's input to the GPU", err)
 		}
