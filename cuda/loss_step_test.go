@@ -148,24 +148,7 @@ func TestLossOutputsReused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	step := func(b int) (Result, fsloss.Result) {
-		x, weak := goldenStream(t, b)
-		want, err := cpuLoss.Forward(x, weak)
-		if err != nil {
-			t.Fatal(err)
-		}
-		buf, err := dev.ToDevice(x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer buf.Free()
-		_, weak = goldenStream(t, b)
-		got, err := l.Forward(buf, weak)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return got, want
-	}
+	step := func(b int) (Result, fsloss.Result) { return goldenStep(t, cpuLoss, l, b) }
 	r0, w0 := step(0)
 	p0 := r0.Labels.ptr
 	r1, w1 := step(1) // r0 still held: r1 must not reuse its memory
