@@ -13,18 +13,8 @@ if [ -f "$dest/include/cuda.h" ]; then
 	echo "$dest/include"
 	exit 0
 fi
-src=/etc/apt/sources.list.d/debian-nonfree.sources
-if [ ! -f "$src" ]; then
-	cat >"$src" <<'SRC'
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: contrib non-free
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-fi
+"$(dirname "$0")/enable-nonfree.sh"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >&2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && apt-get download -q nvidia-cuda-dev >&2)

@@ -8,17 +8,7 @@ if command -v nvcc >/dev/null 2>&1 && [ -f /usr/include/cuda.h ]; then
 	echo "CUDA toolkit already installed: $(nvcc --version | tail -1)"
 	exit 0
 fi
-src=/etc/apt/sources.list.d/debian-nonfree.sources
-if [ ! -f "$src" ]; then
-	cat >"$src" <<'SRC'
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: contrib non-free
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-fi
+"$(dirname "$0")/enable-nonfree.sh"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
 apt-get install -y -q --no-install-recommends nvidia-cuda-toolkit
 nvcc --version | tail -1
