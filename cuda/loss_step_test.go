@@ -283,3 +283,17 @@ func TestPlanSegmentsRejects(t *testing.T) {
 		t.Errorf("staged: loss %v, given %v %v, model %v", f64(0), f64(l.given), f64(l.given+8), model)
 	}
 }
+
+// Each new call of a loss step failing (the pinned staging, the stream,
+// the input copy, the loss copy back, the stream wait) sends that step to
+// the CPU with the loss restored: the run still matches the CPU loss step
+// for step (childLossFallback), with one notice.
+func TestLossStepCallFailuresFallBack(t *testing.T) {
+	requireStandIn(t)
+	for _, spec := range []string{"cuMemAllocHost", "cuStreamCreate", "cuMemcpyHtoD@12", "cuMemcpyDtoH@2", "cuStreamSynchronize@3"} {
+		out, code := child(t, "loss-fallback", "SQUIDSTUB_FAIL="+spec)
+		if code != 0 || count(out, "the GPU loss step failed") != 1 || strings.Contains(out, "cpu-steps=0\n") {
+			t.Errorf("%s: exit %d, output:\n%s", spec, code, out)
+		}
+	}
+}
