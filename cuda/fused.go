@@ -14,7 +14,9 @@ import (
 
 // Result is one batch's loss computed on the GPU, with the fields and
 // shapes of fsloss.Result; the tensors stay in device memory. Free
-// releases them.
+// releases them: a Loss's results go back to the Loss, whose later steps
+// reuse that memory (a result not freed is never overwritten, it only
+// makes the next step allocate).
 type Result struct {
 	// Loss is the batch loss (the mean of the rows' losses).
 	Loss float64
@@ -26,7 +28,8 @@ type Result struct {
 	RowLoss *Buffer
 }
 
-// Free releases the result's device buffers.
+// Free releases the result's device buffers (to their Loss, for reuse,
+// when a Loss made them).
 func (r Result) Free() error {
 	return errors.Join(r.Grad.Free(), r.Labels.Free(), r.RowLoss.Free())
 }
