@@ -16,7 +16,10 @@ import (
 // shapes of fsloss.Result; the tensors stay in device memory. Free
 // releases them: a Loss's results go back to the Loss, whose later steps
 // reuse that memory (a result not freed is never overwritten, it only
-// makes the next step allocate).
+// makes the next step allocate). Unlike cuMemFree, handing a result back
+// does not wait for the GPU: free it once the work that reads it has
+// finished, or is queued on the default stream, which the loss's stream
+// waits for.
 type Result struct {
 	// Loss is the batch loss (the mean of the rows' losses).
 	Loss float64
