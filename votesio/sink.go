@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,10 +14,10 @@ import (
 // Sink writes a float64 matrix row chunk by row chunk to a .npy file (or a
 // .csv file with a header line) without holding it in memory. It writes to
 // a temporary file beside path and renames it over path on Close, so a
-// failure never leaves a partial output or clobbers an old one.
+// failure never leaves a partial output or clobbers an old one. A Sink from
+// NewCSVSink writes CSV to any writer instead (standard output).
 type Sink struct {
-	path string
-	tmp  *os.File
+	file *AtomicFile // nil for NewCSVSink
 	w    *bufio.Writer
 	csv  bool
 	cols int
@@ -32,24 +31,41 @@ type Sink struct {
 const npyHeaderLen = 128
 
 // Create starts writing a matrix with cols columns to path (.csv for CSV
-// with names as its header line, anything else for .npy float64).
+// with names as its header line, anything else for .npy float64). An
+// existing path that is not a regular file is refused (CheckOutput).
 func Create(path string, cols int, names []string) (*Sink, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	a, err := CreateAtomic(path)
 	if err != nil {
 		return nil, err
 	}
-	s := &Sink{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 1<<20), cols: cols,
-		csv: strings.EqualFold(filepath.Ext(path), ".csv")}
+	s, err := newSink(a, strings.EqualFold(filepath.Ext(path), ".csv"), cols, names)
+	if err != nil {
+		a.Abort()
+		return nil, err
+	}
+	s.file = a
+	return s, nil
+}
+
+// NewCSVSink writes a matrix with cols columns as CSV (names as its header
+// line) to w, for example standard output. Close flushes it; Abort leaves
+// what was written.
+func NewCSVSink(w io.Writer, cols int, names []string) (*Sink, error) {
+	return newSink(w, true, cols, names)
+}
+
+func newSink(w io.Writer, csv bool, cols int, names []string) (*Sink, error) {
+	if cols < 1 {
+		return nil, fmt.Errorf("votesio: output of %d columns", cols)
+	}
+	s := &Sink{w: bufio.NewWriterSize(w, 1<<20), cols: cols, csv: csv}
+	var err error
 	if s.csv {
 		_, err = s.w.WriteString(strings.Join(names, ",") + "\n")
 	} else {
 		_, err = s.w.Write(npyHeader(0, cols))
 	}
-	if err != nil {
-		s.Abort()
-		return nil, err
-	}
-	return s, nil
+	return s, err
 }
 
 func npyHeader(rows, cols int) []byte {
@@ -100,34 +116,28 @@ func (s *Sink) Write(vals []float64) error {
 	return nil
 }
 
-// Close finishes the file and renames it into place.
+// Close finishes the file and renames it into place (or flushes the
+// writer of NewCSVSink).
 func (s *Sink) Close() error {
 	err := s.w.Flush()
+	if s.file == nil {
+		return err
+	}
 	if err == nil && !s.csv {
-		_, err = s.tmp.WriteAt(npyHeader(s.rows, s.cols), 0)
-	}
-	if err == nil {
-		err = s.tmp.Sync()
-	}
-	if err == nil {
-		err = s.tmp.Chmod(0o644) // CreateTemp makes 0600 files
-	}
-	if cerr := s.tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(s.tmp.Name(), s.path)
+		_, err = s.file.WriteAt(npyHeader(s.rows, s.cols), 0)
 	}
 	if err != nil {
-		os.Remove(s.tmp.Name())
+		s.file.Abort()
+		return err
 	}
-	return err
+	return s.file.Commit()
 }
 
-// Abort discards the output.
+// Abort discards the output file.
 func (s *Sink) Abort() {
-	s.tmp.Close()
-	os.Remove(s.tmp.Name())
+	if s.file != nil {
+		s.file.Abort()
+	}
 }
 
 // ReadFloat64 reads a whole float64 .npy array (as written by Sink) into a
@@ -140,16 +150,19 @@ func ReadFloat64(r io.Reader) ([]float64, error) {
 	if h.descr != "<f8" || h.fortran {
 		return nil, fmt.Errorf("votesio: array of %s (fortran %v), want C-order <f8", h.descr, h.fortran)
 	}
-	n := 1
-	for _, d := range h.shape {
-		n *= d
+	n, err := h.elements()
+	if err != nil {
+		return nil, fmt.Errorf("votesio: %w", err)
 	}
-	if n > 1<<34 {
-		return nil, fmt.Errorf("votesio: shape %v is too large", h.shape)
-	}
-	raw := make([]byte, 8*n)
-	if _, err := io.ReadFull(r, raw); err != nil {
-		return nil, fmt.Errorf("votesio: reading data: %v", err)
+	// Read in pieces so that memory follows the bytes present, not the
+	// size the header claims.
+	var raw []byte
+	for len(raw) < 8*n {
+		piece := make([]byte, min(8*n-len(raw), 1<<20))
+		if _, err := io.ReadFull(r, piece); err != nil {
+			return nil, fmt.Errorf("votesio: reading data: %w (the file is truncated)", err)
+		}
+		raw = append(raw, piece...)
 	}
 	out := make([]float64, n)
 	for i := range out {

@@ -3,7 +3,6 @@ package votesio
 import (
 	"bufio"
 	"encoding/binary"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -23,7 +22,25 @@ type Convention struct {
 	// Classes is the number of classes of a multiclass file (votes are
 	// classes 0..Classes-1 and squid's abstain is -1); 0 or 2 means binary.
 	Classes int
+	// Header says whether the first line of a CSV file is a header.
+	Header Header
+	// labels is set for gold labels, which never abstain (ReadLabels).
+	labels bool
 }
+
+// Header says how the first line of a CSV file is read. No line is ever
+// skipped silently: a field that is not a number anywhere else is an error.
+type Header int
+
+const (
+	// HeaderAuto reads line 1 as a header when none of its fields is a
+	// number, and as the first row of data otherwise.
+	HeaderAuto Header = iota
+	// HeaderPresent always reads line 1 as a header.
+	HeaderPresent
+	// HeaderAbsent always reads line 1 as data.
+	HeaderAbsent
+)
 
 // Binary reports whether the convention is for binary votes.
 func (c Convention) Binary() bool { return c.Classes <= 2 }
@@ -31,6 +48,9 @@ func (c Convention) Binary() bool { return c.Classes <= 2 }
 func (c Convention) validate() error {
 	if c.Classes < 0 || c.Classes > 127 {
 		return fmt.Errorf("votesio: %d classes: votes are int8, at most 127 classes", c.Classes)
+	}
+	if c.Header < HeaderAuto || c.Header > HeaderAbsent {
+		return fmt.Errorf("votesio: unknown CSV header mode %d", c.Header)
 	}
 	return nil
 }
@@ -41,6 +61,9 @@ func (c Convention) vote(x float64) (int8, bool) {
 		return 0, false
 	}
 	v := int(x)
+	if c.labels && v == c.Abstain {
+		return 0, false // a gold label cannot abstain
+	}
 	if c.Binary() {
 		switch {
 		case v == c.Abstain:
@@ -62,6 +85,14 @@ func (c Convention) vote(x float64) (int8, bool) {
 }
 
 func (c Convention) want() string {
+	switch {
+	case c.labels && c.Binary() && c.Abstain == 0:
+		return "-1 or +1 (a gold label cannot be 0, which means abstain)"
+	case c.labels && c.Binary():
+		return fmt.Sprintf("0 (negative) or 1 (positive) (a gold label cannot be %d, which means abstain)", c.Abstain)
+	case c.labels:
+		return fmt.Sprintf("a class in [0, %d) (a gold label cannot be %d, which means abstain)", c.Classes, c.Abstain)
+	}
 	if c.Binary() {
 		if c.Abstain == 0 {
 			return "-1, +1 or 0 (abstain)"
@@ -80,9 +111,9 @@ type Source struct {
 	Rows int
 	conv Convention
 	row  int // rows read so far
-	// read fills dst with up to len(dst)/Cols rows of votes; bad reports the
-	// first value that the convention rejects (index into dst, value).
-	read func(dst []int8) (rows int, bad int, value float64, err error)
+	// read fills dst with up to len(dst)/Cols rows of votes; a value that
+	// the convention rejects is a *ValueError.
+	read func(dst []int8) (rows int, err error)
 	c    io.Closer
 }
 
@@ -96,7 +127,16 @@ func Open(path string, conv Convention) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := NewSource(f, path, conv)
+	var s *Source
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		s, err = NewSource(f, path, conv)
+	} else {
+		size := int64(-1)
+		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
+			size = st.Size()
+		}
+		s, err = newNpySource(bufio.NewReaderSize(f, 1<<20), path, conv, size)
+	}
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -112,7 +152,29 @@ func NewSource(r io.Reader, name string, conv Convention) (*Source, error) {
 	if strings.EqualFold(filepath.Ext(name), ".csv") {
 		return newCSVSource(r, name, conv)
 	}
-	return newNpySource(bufio.NewReaderSize(r, 1<<20), name, conv)
+	return newNpySource(bufio.NewReaderSize(r, 1<<20), name, conv, -1)
+}
+
+// MaxCols is the most columns (LFs) a vote file may declare: a header
+// of a few bytes could otherwise declare (0, 10^9) and make every reader
+// size per-column state from it.
+const MaxCols = 1 << 16
+
+// ChunkBytes is the memory budget of one chunk of votes: ChunkRows never
+// asks for more rows than this many int8 votes hold.
+const ChunkBytes = 64 << 20
+
+// ChunkRows returns how many rows to read at a time: at most maxRows, at
+// most what ChunkBytes holds (and at least one row), and no more than the
+// file's rows when its header says how many. Buffers sized by it follow
+// the input, not a row count: a (0, 5000) .npy gets a one-row buffer,
+// not 2^20 x 5000 bytes.
+func (s *Source) ChunkRows(maxRows int) int {
+	rows := min(maxRows, max(1, ChunkBytes/s.Cols))
+	if s.Rows >= 0 {
+		rows = min(rows, max(1, s.Rows))
+	}
+	return max(rows, 1)
 }
 
 // Close closes the file.
@@ -131,10 +193,7 @@ func (s *Source) Next(dst []int8) (int, error) {
 	if want == 0 {
 		return 0, fmt.Errorf("%s: buffer of %d values holds no row of %d", s.Name, len(dst), s.Cols)
 	}
-	n, bad, value, err := s.read(dst[:want*s.Cols])
-	if bad >= 0 {
-		return 0, fmt.Errorf("%s: value at row %d, column %d is %v, want %s", s.Name, s.row+bad/s.Cols, bad%s.Cols, value, s.conv.want())
-	}
+	n, err := s.read(dst[:want*s.Cols])
 	s.row += n
 	if n == 0 && err == nil {
 		err = io.EOF
@@ -145,27 +204,22 @@ func (s *Source) Next(dst []int8) (int, error) {
 	return n, err
 }
 
-// convert maps decoded values to votes; it returns the index of the first
-// bad one, or -1.
-func (c Convention) convert(dst []int8, vals []float64) (int, float64) {
-	for k, x := range vals {
-		v, ok := c.vote(x)
-		if !ok {
-			return k, x
-		}
-		dst[k] = v
-	}
-	return -1, 0
+// badValue is the error for the value x at index k of the chunk that
+// starts at the source's current row.
+func (s *Source) badValue(k int, x float64) error {
+	return &ValueError{File: s.Name, Row: s.row + k/s.Cols, Column: k % s.Cols, Value: formatValue(x), Want: s.conv.want()}
 }
 
 // newNpySource reads the header and returns a source over the data.
-func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
+// fileSize, when not -1, is the size of the whole file, checked against
+// the header's shape.
+func newNpySource(r io.Reader, name string, conv Convention, fileSize int64) (*Source, error) {
 	if err := conv.validate(); err != nil {
 		return nil, err
 	}
 	h, err := readNpyHeader(r)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a .npy file: %v", name, err)
+		return nil, fmt.Errorf("%s: not a .npy file: %w", name, err)
 	}
 	if h.fortran {
 		return nil, fmt.Errorf("%s: array is in Fortran order; save it with np.ascontiguousarray", name)
@@ -180,8 +234,8 @@ func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
 	default:
 		return nil, fmt.Errorf("%s: array has shape %v, want (n,) or (n, m)", name, shape)
 	}
-	if s.Cols == 0 || s.Rows > (1<<50)/s.Cols {
-		return nil, fmt.Errorf("%s: array shape %v is empty or too large", name, shape)
+	if s.Cols == 0 || s.Cols > MaxCols {
+		return nil, fmt.Errorf("%s: array shape %v has %d columns, want 1 to %d", name, shape, s.Cols, MaxCols)
 	}
 	dt := h.descr
 	if len(dt) < 3 {
@@ -194,6 +248,13 @@ func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
 	size, err := strconv.Atoi(dt[2:])
 	if err != nil || (dt[1] != 'i' && dt[1] != 'u' && dt[1] != 'f') || (dt[1] == 'f' && size != 4 && size != 8) || (size != 1 && size != 2 && size != 4 && size != 8) {
 		return nil, fmt.Errorf("%s: unsupported dtype %q (want an integer or float array)", name, dt)
+	}
+	data := int64(-1)
+	if fileSize >= 0 {
+		data = fileSize - h.size
+	}
+	if err := h.checkData(size, data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	decode := decoder(dt[1], size, order)
 	// One-byte dtypes (the usual int8 votes) convert through a table.
@@ -211,43 +272,63 @@ func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
 	}
 	left := s.Rows * s.Cols
 	var raw []byte
-	s.read = func(dst []int8) (int, int, float64, error) {
+	s.read = func(dst []int8) (int, error) {
 		count := min(len(dst), left) / s.Cols * s.Cols
 		if count == 0 {
-			return 0, -1, 0, io.EOF
+			return 0, io.EOF
 		}
 		if cap(raw) < count*size {
 			raw = make([]byte, count*size)
 		}
 		raw = raw[:count*size]
 		if _, err := io.ReadFull(r, raw); err != nil {
-			return 0, -1, 0, fmt.Errorf("%s: reading data: %v (the file is truncated)", name, err)
+			return 0, readDataError(name, err)
 		}
 		left -= count
 		if size == 1 {
 			for k, b := range raw {
 				v := table[b]
 				if v == -1000 {
-					return 0, k, decode(raw[k:]), nil
+					return 0, s.badValue(k, decode(raw[k:]))
 				}
 				dst[k] = int8(v)
 			}
-			return count / s.Cols, -1, 0, nil
+			return count / s.Cols, nil
 		}
 		if fast != nil && fast(dst[:count], raw) {
-			return count / s.Cols, -1, 0, nil
+			return count / s.Cols, nil
 		}
 		for k := 0; k < count; k++ {
 			x := decode(raw[k*size:])
 			v, ok := conv.vote(x)
 			if !ok {
-				return 0, k, x, nil
+				return 0, s.badValue(k, x)
 			}
 			dst[k] = v
 		}
-		return count / s.Cols, -1, 0, nil
+		return count / s.Cols, nil
 	}
 	return s, nil
+}
+
+// readDataError says why the data of a file could not be read; it says the
+// file is truncated only when it ended early (an io.EOF there is wrapped as
+// io.ErrUnexpectedEOF, so no caller takes it for the normal end).
+func readDataError(name string, err error) error {
+	if err = unexpected(err); errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%s: reading data: %w (the file is truncated)", name, err)
+	}
+	return fmt.Errorf("%s: reading data: %w", name, err)
+}
+
+// unexpected turns io.EOF (a file that ended before a part that must be
+// there) into io.ErrUnexpectedEOF, so no caller takes it for the normal end
+// of the data; other errors are returned as they are.
+func unexpected(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 func decoder(kind byte, size int, order binary.ByteOrder) func([]byte) float64 {
@@ -273,88 +354,6 @@ func decoder(kind byte, size int, order binary.ByteOrder) func([]byte) float64 {
 	default:
 		return func(b []byte) float64 { return float64(order.Uint64(b)) }
 	}
-}
-
-// newCSVSource reads a CSV file: one row per line, an optional header line
-// (any non-numeric field in the first line makes it a header).
-func newCSVSource(r io.Reader, name string, conv Convention) (*Source, error) {
-	if err := conv.validate(); err != nil {
-		return nil, err
-	}
-	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<20))
-	cr.ReuseRecord = true
-	cr.TrimLeadingSpace = true
-	s := &Source{Name: name, Rows: -1, conv: conv}
-	first, err := cr.Read()
-	if err == io.EOF {
-		return nil, fmt.Errorf("%s: empty CSV file", name)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
-	}
-	s.Cols = len(first)
-	var pending []float64
-	header := false
-	for _, f := range first {
-		if _, err := strconv.ParseFloat(strings.TrimSpace(f), 64); err != nil {
-			header = true
-		}
-	}
-	line := 1
-	parse := func(rec []string, dst []float64) error {
-		if len(rec) != s.Cols {
-			return fmt.Errorf("%s: line %d has %d fields, want %d", name, line, len(rec), s.Cols)
-		}
-		for c, f := range rec {
-			x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-			if err != nil {
-				return fmt.Errorf("%s: line %d, column %d: %q is not a number", name, line, c, f)
-			}
-			dst[c] = x
-		}
-		return nil
-	}
-	if !header {
-		pending = make([]float64, s.Cols)
-		if err := parse(first, pending); err != nil {
-			return nil, err
-		}
-	}
-	var vals []float64
-	s.read = func(dst []int8) (int, int, float64, error) {
-		if cap(vals) < len(dst) {
-			vals = make([]float64, len(dst))
-		}
-		vals = vals[:len(dst)]
-		n := 0
-		if pending != nil {
-			copy(vals, pending)
-			pending = nil
-			n = 1
-		}
-		var err error
-		for ; (n+1)*s.Cols <= len(vals); n++ {
-			rec, rerr := cr.Read()
-			if rerr == io.EOF {
-				err = io.EOF
-				break
-			}
-			line++
-			if rerr != nil {
-				err = fmt.Errorf("%s: %v", name, rerr)
-				break
-			}
-			if perr := parse(rec, vals[n*s.Cols:(n+1)*s.Cols]); perr != nil {
-				err = perr
-				break
-			}
-		}
-		if bad, x := conv.convert(dst[:n*s.Cols], vals[:n*s.Cols]); bad >= 0 {
-			return 0, bad, x, nil
-		}
-		return n, -1, 0, err
-	}
-	return s, nil
 }
 
 // ReadAll reads a whole file (.npy or .csv).

@@ -9,8 +9,6 @@ package votesio
 
 import (
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/squid-ws/squid/labelmodel"
 )
@@ -25,7 +23,7 @@ type Matrix struct {
 // are all -1, 0 or +1 (FlyingSquid's convention). A 1-D array is read as
 // n x 1. name labels errors (a file name).
 func ReadMatrix(r io.Reader, name string) (Matrix, error) {
-	s, err := newNpySource(r, name, Convention{})
+	s, err := newNpySource(r, name, Convention{}, -1)
 	if err != nil {
 		return Matrix{}, err
 	}
@@ -39,31 +37,11 @@ func ReadVotesFile(path string) (labelmodel.Votes, error) {
 	return labelmodel.Votes{N: m.Rows, M: m.Cols, Data: m.Data}, err
 }
 
-// WriteFileAtomic writes a file through write into a temporary file in the
-// same directory and renames it over path only when everything succeeded,
-// so a failure never leaves a partial file or clobbers the old one.
-func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil { // CreateTemp makes 0600 files
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+// ReadLabels reads a whole file of gold labels (.npy or .csv) under conv:
+// the values of votes except the abstain value, which a gold label cannot
+// be (FlyingSquid's 0, Snorkel's -1). A bad label is a *ValueError naming
+// the labels' file.
+func ReadLabels(path string, conv Convention) (Matrix, error) {
+	conv.labels = true
+	return ReadAll(path, conv)
 }

@@ -16,9 +16,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path"
-	"path/filepath"
-	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
@@ -101,7 +98,7 @@ func eachShardChunk(ctx context.Context, file fileio.ReadableFile, conv votesio.
 	name := file.Metadata.Path
 	rc, err := file.Open(ctx)
 	if err != nil {
-		return fmt.Errorf("shard %s: %v", name, err)
+		return fmt.Errorf("shard %s: %w", name, err)
 	}
 	defer rc.Close()
 	src, err := votesio.NewSource(rc, name, conv)
@@ -116,7 +113,7 @@ func eachShardChunk(ctx context.Context, file fileio.ReadableFile, conv votesio.
 		n, err := src.Next(buf)
 		if n > 0 {
 			if ferr := f(labelmodel.Votes{N: n, M: m, Data: buf[:n*m]}); ferr != nil {
-				return fmt.Errorf("shard %s: %v", name, ferr)
+				return fmt.Errorf("shard %s: %w", name, ferr)
 			}
 		}
 		if err == io.EOF {
@@ -216,7 +213,7 @@ func (f *writeModelFn) ProcessElement(ctx context.Context, enc []byte) error {
 // file and rename) or through Beam's file system for other schemes (whose
 // object writes are atomic).
 func writeFile(ctx context.Context, out string, write func(io.Writer) error) error {
-	if !strings.Contains(out, "://") {
+	if local(out) {
 		return votesio.WriteFileAtomic(out, write)
 	}
 	fs, err := filesystem.New(ctx, out)
@@ -243,6 +240,9 @@ func writeFile(ctx context.Context, out string, write func(io.Writer) error) err
 // fit, and write the model JSON to output. Nothing is written when a shard
 // fails.
 func Fit(s beam.Scope, cfg Config, output string) error {
+	if err := checkModelOutput(cfg.Input, output); err != nil {
+		return err
+	}
 	merged, err := MergedStats(s, cfg)
 	if err != nil {
 		return err
@@ -275,8 +275,10 @@ func (f *predictFn) Setup() error {
 
 // ProcessElement writes one shard's labels.
 func (f *predictFn) ProcessElement(ctx context.Context, file fileio.ReadableFile, emit func(string)) error {
-	base := strings.TrimSuffix(path.Base(file.Metadata.Path), path.Ext(file.Metadata.Path))
-	out := filepath.Join(f.OutDir, base+".proba.npy")
+	out := predictOutput(f.OutDir, file.Metadata.Path)
+	if _, err := votesio.CheckOutput(out, file.Metadata.Path); err != nil {
+		return err
+	}
 	cols := f.model.Classes()
 	if f.Marginal {
 		cols = f.model.Spec().Tasks()
@@ -318,6 +320,9 @@ func Predict(s beam.Scope, model []byte, input string, abstain int, outDir strin
 	}
 	if chunk <= 0 {
 		chunk = 1 << 20
+	}
+	if err := checkOutputs(input, func(shard string) string { return predictOutput(outDir, shard) }); err != nil {
+		return beam.PCollection{}, err
 	}
 	s = s.Scope("squid.Predict")
 	files := fileio.ReadMatches(s, fileio.MatchFiles(s, input, fileio.MatchEmptyDisallow()), fileio.ReadUncompressed())

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -22,7 +23,7 @@ const golden = "../../testdata/golden"
 func squid(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	err := run(args, &out, &errb)
+	err := run(context.Background(), args, &out, &errb)
 	return out.String() + errb.String(), err
 }
 

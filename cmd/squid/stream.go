@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -19,15 +20,19 @@ import (
 
 // inputFlags are the flags that say how to read vote files.
 type inputFlags struct {
-	abstain int
-	classes int
-	chunk   int
+	abstain  int
+	classes  int
+	chunk    int
+	header   bool
+	noHeader bool
 }
 
 func (in *inputFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&in.abstain, "abstain", 0, "the value meaning abstain in the input: 0 (FlyingSquid: -1/+1 votes) or -1 (Snorkel: 0/1 votes, or classes)")
 	fs.IntVar(&in.classes, "classes", 2, "number of classes; > 2 fits a multiclass model (votes are classes 0..k-1)")
 	fs.IntVar(&in.chunk, "chunk", 1<<20, "rows read at a time (memory stays bounded for any file size)")
+	fs.BoolVar(&in.header, "header", false, "the first line of every CSV input is a header (default: only when none of its fields is a number)")
+	fs.BoolVar(&in.noHeader, "no-header", false, "the first line of every CSV input is data")
 }
 
 func (in inputFlags) convention() (votesio.Convention, error) {
@@ -37,19 +42,33 @@ func (in inputFlags) convention() (votesio.Convention, error) {
 	if in.classes < 2 || in.classes > 127 {
 		return votesio.Convention{}, fmt.Errorf("--classes %d: want 2 to 127", in.classes)
 	}
-	if in.chunk < 1 {
-		return votesio.Convention{}, fmt.Errorf("--chunk %d: want a positive number of rows", in.chunk)
+	if in.chunk < 1 || in.chunk > maxChunk {
+		return votesio.Convention{}, fmt.Errorf("--chunk %d: want 1 to %d rows", in.chunk, maxChunk)
+	}
+	header := votesio.HeaderAuto
+	switch {
+	case in.header && in.noHeader:
+		return votesio.Convention{}, errors.New("give --header or --no-header, not both")
+	case in.header:
+		header = votesio.HeaderPresent
+	case in.noHeader:
+		header = votesio.HeaderAbsent
 	}
 	abstain := in.abstain
 	if in.classes > 2 {
 		abstain = -1 // classes start at 0
 	}
-	return votesio.Convention{Abstain: abstain, Classes: in.classes}, nil
+	return votesio.Convention{Abstain: abstain, Classes: in.classes, Header: header}, nil
 }
 
+// maxChunk bounds --chunk; the buffer is also capped at
+// votesio.ChunkBytes and at the file's rows (Source.ChunkRows).
+const maxChunk = 1 << 26
+
 // eachChunk streams the votes of src in chunks of rows, with a progress
-// bar on stderr when it is a terminal.
-func eachChunk(src *votesio.Source, rows int, stderr io.Writer, f func(data []int8, n, first int) error) error {
+// bar on stderr when it is a terminal. It stops with an error when ctx is
+// cancelled (SIGINT, SIGTERM).
+func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Writer, f func(data []int8, n, first int) error) error {
 	var bar *progressbar.ProgressBar
 	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
 		bar = progressbar.NewOptions64(int64(src.Rows), progressbar.OptionSetWriter(stderr),
@@ -57,9 +76,15 @@ func eachChunk(src *votesio.Source, rows int, stderr io.Writer, f func(data []in
 			progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }))
 		defer bar.Finish()
 	}
-	chunk := make([]int8, rows*src.Cols)
+	// A read blocked on a pipe or FIFO would not see ctx until more data
+	// came: closing the source on cancellation ends it now.
+	defer context.AfterFunc(ctx, func() { src.Close() })()
+	chunk := make([]int8, src.ChunkRows(rows)*src.Cols)
 	first := 0
 	for {
+		if err := interrupted(ctx); err != nil {
+			return err
+		}
 		n, err := src.Next(chunk)
 		if n > 0 {
 			if ferr := f(chunk[:n*src.Cols], n, first); ferr != nil {
@@ -71,9 +96,12 @@ func eachChunk(src *votesio.Source, rows int, stderr io.Writer, f func(data []in
 			}
 		}
 		if errors.Is(err, io.EOF) {
-			return nil
+			return interrupted(ctx)
 		}
 		if err != nil {
+			if ierr := interrupted(ctx); ierr != nil {
+				return ierr // not the error of the read that the interrupt ended
+			}
 			return err
 		}
 	}
@@ -92,7 +120,7 @@ func loadAnyModel(path string) (anyModel, error) {
 	}
 	var head struct{ Format string }
 	if err := json.Unmarshal(b, &head); err != nil {
-		return anyModel{}, fmt.Errorf("%s: not a squid model: %v", path, err)
+		return anyModel{}, fmt.Errorf("%s: not a squid model: %w", path, err)
 	}
 	var m anyModel
 	if head.Format == multiclass.FormatName {
@@ -101,10 +129,34 @@ func loadAnyModel(path string) (anyModel, error) {
 		m.binary, err = labelmodel.Load(bytes.NewReader(b))
 	}
 	if err != nil {
-		return anyModel{}, fmt.Errorf("%s: %v", path, err)
+		return anyModel{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return m, nil
 }
+
+// spec returns the model's graph (of every class model for k classes).
+func (m anyModel) spec() labelmodel.Spec {
+	if m.multi != nil {
+		return m.multi.Binary(0).Spec()
+	}
+	return m.binary.Spec()
+}
+
+// openVotes opens a vote file for the model: one column per LF.
+func (m anyModel) openVotes(path string, conv votesio.Convention) (*votesio.Source, error) {
+	src, err := votesio.Open(path, conv)
+	if err != nil {
+		return nil, err
+	}
+	if src.Cols != m.lfs() {
+		src.Close()
+		return nil, fmt.Errorf("%s: votes have %d columns, the model has %d LFs", path, src.Cols, m.lfs())
+	}
+	return src, nil
+}
+
+// lfs returns the number of LFs the model was fitted for.
+func (m anyModel) lfs() int { return m.spec().M }
 
 func (m anyModel) classes() int {
 	if m.multi != nil {

@@ -83,7 +83,7 @@ func run(ctx context.Context) error {
 		dec := json.NewDecoder(strings.NewReader(string(b)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&spec); err != nil {
-			return fmt.Errorf("%s: %v", *graph, err)
+			return fmt.Errorf("%s: %w", *graph, err)
 		}
 	}
 	if spec.M == 0 {

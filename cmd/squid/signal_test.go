@@ -1,0 +1,84 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets the signal test run this test binary as the squid command.
+func TestMain(m *testing.M) {
+	if os.Getenv("SQUID_TEST_RUN_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// A predict stopped by SIGINT or SIGTERM in the middle of its input, even
+// while it waits on a pipe, removes its temporary file and writes no
+// output (it left a .tmp file before).
+func TestSignalRemovesTemporaryFile(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			model := fitGolden(t, dir)
+			votes := filepath.Join(dir, "votes.csv")
+			if err := syscall.Mkfifo(votes, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "p.npy")
+			cmd := exec.Command(os.Args[0], "predict", "--model", model, "--votes", votes, "--chunk", "1", "-o", out)
+			cmd.Env = append(os.Environ(), "SQUID_TEST_RUN_MAIN=1")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			w, err := os.OpenFile(votes, os.O_WRONLY, 0) // waits for predict to open it
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			row := []byte("1,0,-1,1,1\n")
+			w.Write(row)
+			// Wait until predict has created its temporary output.
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				tmps, _ := filepath.Glob(filepath.Join(dir, ".p.npy.tmp*"))
+				if len(tmps) > 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatalf("no temporary file appeared; stderr: %s", stderr.String())
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			// predict now waits for more rows, which never come: the signal
+			// must end that read, not wait for the next chunk.
+			cmd.Process.Signal(sig)
+			select {
+			case err = <-done:
+			case <-time.After(30 * time.Second):
+				cmd.Process.Kill()
+				t.Fatal("predict did not stop after the signal")
+			}
+			if err == nil || !strings.Contains(stderr.String(), "interrupted") {
+				t.Errorf("exit %v, stderr %q: want a failure saying interrupted", err, stderr.String())
+			}
+			if left, _ := filepath.Glob(filepath.Join(dir, "*p.npy*")); len(left) > 0 {
+				t.Errorf("left behind: %v", left)
+			}
+		})
+	}
+}
