@@ -17,6 +17,8 @@ import (
 // LF is the summary of one labeling function.
 type LF struct {
 	Index int `json:"lf"`
+	// Name is the LF's name, when the graph or model names its LFs.
+	Name string `json:"name,omitempty"`
 	// Coverage is the fraction of rows the LF votes on.
 	Coverage float64 `json:"coverage"`
 	// Overlap is the fraction of rows where it votes and another LF votes.
@@ -34,6 +36,7 @@ type LF struct {
 	// EstimatedAccuracy is the label model's P(vote = Y | the LF votes),
 	// when a model was given.
 	EstimatedAccuracy *float64 `json:"estimated_accuracy,omitempty"`
+	classVotes        bool     // Polarity holds class ids, not -1/+1
 }
 
 // Summary accumulates LF statistics over rows.
@@ -48,6 +51,14 @@ type Summary struct {
 	goldN    []int64
 	goldOK   []int64
 	hasGold  bool
+	names    []string
+}
+
+// SetNames names the LFs in the summary (nil for none).
+func (s *Summary) SetNames(names []string) {
+	if len(names) == s.m {
+		s.names = names
+	}
 }
 
 // New returns an empty summary for m LFs whose abstain value is abstain
@@ -127,7 +138,10 @@ func (s *Summary) LFs(estimated []float64) []LF {
 		return float64(x) / float64(s.rows)
 	}
 	for i := range out {
-		lf := LF{Index: i, Coverage: frac(s.votes[i]), Overlap: frac(s.overlap[i]), Conflict: frac(s.conflict[i]), Polarity: []int{}}
+		lf := LF{Index: i, Coverage: frac(s.votes[i]), Overlap: frac(s.overlap[i]), Conflict: frac(s.conflict[i]), Polarity: []int{}, classVotes: s.abstain != 0}
+		if s.names != nil {
+			lf.Name = s.names[i]
+		}
 		for v := range s.values[i] {
 			lf.Polarity = append(lf.Polarity, int(v))
 		}
@@ -148,7 +162,12 @@ func (s *Summary) LFs(estimated []float64) []LF {
 // WriteTable prints the summary as an aligned table.
 func WriteTable(w io.Writer, lfs []LF) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "LF\tpolarity\tcoverage\toverlap\tconflict\tempirical acc\tgold votes\testimated acc\t")
+	named := slices.ContainsFunc(lfs, func(lf LF) bool { return lf.Name != "" })
+	fmt.Fprint(tw, "LF\t")
+	if named {
+		fmt.Fprint(tw, "name\t")
+	}
+	fmt.Fprintln(tw, "polarity\tcoverage\toverlap\tconflict\tempirical acc\tgold votes\testimated acc\t")
 	opt := func(p *float64) string {
 		if p == nil {
 			return "-"
@@ -159,12 +178,19 @@ func WriteTable(w io.Writer, lfs []LF) error {
 		pol := make([]string, len(lf.Polarity))
 		for k, v := range lf.Polarity {
 			pol[k] = fmt.Sprintf("%+d", v)
+			if lf.classVotes {
+				pol[k] = fmt.Sprint(v) // class ids
+			}
 		}
 		gold := "-"
 		if lf.EmpiricalAccuracy != nil {
 			gold = fmt.Sprint(lf.GoldVotes)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t\n", lf.Index, "["+strings.Join(pol, ",")+"]",
+		fmt.Fprintf(tw, "%d\t", lf.Index)
+		if named {
+			fmt.Fprintf(tw, "%s\t", lf.Name)
+		}
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t\n", "["+strings.Join(pol, ",")+"]",
 			lf.Coverage, lf.Overlap, lf.Conflict, opt(lf.EmpiricalAccuracy), gold, opt(lf.EstimatedAccuracy))
 	}
 	return tw.Flush()

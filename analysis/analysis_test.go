@@ -59,3 +59,25 @@ func TestSummaryByHand(t *testing.T) {
 		t.Error("a partial row was accepted")
 	}
 }
+
+// Class votes print their polarity as class ids, binary votes as -1/+1;
+// named LFs get a name column.
+func TestTablePolarityAndNames(t *testing.T) {
+	multi := New(2, -1)
+	multi.Add([]int8{0, 2, 1, -1, 2, 0}, nil)
+	multi.SetNames([]string{"kw", "regex"})
+	var b strings.Builder
+	if err := WriteTable(&b, multi.LFs(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if s := b.String(); !strings.Contains(s, "[0,1,2]") || strings.Contains(s, "+") || !strings.Contains(s, "regex") || !strings.Contains(s, "name") {
+		t.Errorf("class votes table:\n%s", s)
+	}
+	bin := New(2, 0)
+	bin.Add([]int8{1, -1, -1, 0}, nil)
+	b.Reset()
+	WriteTable(&b, bin.LFs(nil))
+	if s := b.String(); !strings.Contains(s, "[-1,+1]") || strings.Contains(s, "name") {
+		t.Errorf("binary table:\n%s", s)
+	}
+}

@@ -25,7 +25,8 @@ type Case struct {
 	// Op is "moments-ref" (cpu.CountReference), "moments-go" (cpu.Count
 	// with the portable kernel), "moments" (cpu.Count: the fastest kernel),
 	// "roofline" (the fastest kernel's bare popcount loop over as many
-	// words as moments counts), "fit", "predict" or "fit+predict".
+	// words as moments counts), "fit", "predict", "fit+predict" or
+	// "majority" (labelmodel.MajorityVoteLabels, the baseline).
 	Op   string
 	N, M int
 }
@@ -49,7 +50,7 @@ func Cases(quick bool) []Case {
 	add(10_000, 50, "moments-ref", "moments-go", "moments", "roofline", "fit+predict")
 	add(100_000, 50, "moments-go", "moments", "roofline")
 	add(100_000, 200, "moments-ref", "moments-go", "moments", "roofline", "fit")
-	add(1_000_000, 20, "moments-ref", "moments-go", "moments", "roofline", "fit", "predict")
+	add(1_000_000, 20, "moments-ref", "moments-go", "moments", "roofline", "fit", "predict", "majority")
 	add(10_000_000, 3, "moments", "predict")
 	add(10_000_000, 20, "moments", "predict")
 	return cs
@@ -86,6 +87,7 @@ func Run(b *testing.B, c Case) {
 	}
 	out := make([]float64, 2*c.N)
 	kernels := cpu.Kernels()
+	ties, _ := labelmodel.NewLabeler(labelmodel.TieNegative, 0)
 	buf := make([]uint64, 512)
 	for i := range buf {
 		buf[i] = uint64(i) * 0x9E3779B97F4A7C15
@@ -109,6 +111,8 @@ func Run(b *testing.B, c Case) {
 			err = model.Fit(v, labelmodel.Options{})
 		case "predict":
 			err = model.PredictProbaInto(out, v)
+		case "majority":
+			labelmodel.MajorityVoteLabels(v, ties)
 		case "fit+predict":
 			if err = model.Fit(v, labelmodel.Options{}); err == nil {
 				err = model.PredictProbaInto(out, v)
@@ -174,17 +178,4 @@ func Table(w io.Writer, quick bool) error {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3gms\t%.3g\t%.3g\t%s\t\n", c.Op, c.N, c.M, per[i]/1e6, float64(c.N)/per[i]*1e9, per[i]/float64(c.N*c.M), frac)
 	}
 	return tw.Flush()
-}
-
-// MajorityVote returns the majority-vote label of one row of votes: +1
-// when the votes sum to more than 0, else -1 (FlyingSquid's baseline).
-func MajorityVote(row []int8) int8 {
-	s := 0
-	for _, v := range row {
-		s += int(v)
-	}
-	if s > 0 {
-		return 1
-	}
-	return -1
 }

@@ -14,17 +14,6 @@ func BenchmarkSquid(b *testing.B) {
 	}
 }
 
-func TestMajorityVote(t *testing.T) {
-	for _, c := range []struct {
-		row  []int8
-		want int8
-	}{{[]int8{1, 1, -1}, 1}, {[]int8{1, -1, 0}, -1}, {[]int8{0, 0, 0}, -1}, {[]int8{-1, 0, 0}, -1}, {[]int8{0, 1, 0}, 1}} {
-		if got := MajorityVote(c.row); got != c.want {
-			t.Errorf("MajorityVote(%v) = %d, want %d", c.row, got, c.want)
-		}
-	}
-}
-
 // BenchmarkPredict65Mx3 is the shape a FlyingSquid user reported taking
 // over 20 minutes to predict: 65 million rows, 3 LFs.
 func BenchmarkPredict65Mx3(b *testing.B) {

@@ -49,7 +49,7 @@ func marshalCheckpoint(format string, cfg any, r *ring, save func(io.Writer) err
 func readCheckpoint(data []byte, format string, cfg any) (checkpoint, error) {
 	var c checkpoint
 	if err := json.Unmarshal(data, &c); err != nil {
-		return c, fmt.Errorf("fsloss: reading checkpoint: %v", err)
+		return c, fmt.Errorf("fsloss: reading checkpoint: %w", err)
 	}
 	if c.Format != format {
 		return c, fmt.Errorf("fsloss: not a %s checkpoint (format %q)", format, c.Format)
@@ -58,9 +58,23 @@ func readCheckpoint(data []byte, format string, cfg any) (checkpoint, error) {
 		return c, fmt.Errorf("fsloss: checkpoint version %d is not supported (this build reads %d)", c.Version, checkpointVersion)
 	}
 	if err := json.Unmarshal(c.Config, cfg); err != nil {
-		return c, fmt.Errorf("fsloss: corrupted checkpoint configuration: %v", err)
+		return c, fmt.Errorf("fsloss: corrupted checkpoint configuration: %w", err)
 	}
 	return c, nil
+}
+
+// checkBuffer checks, before anything is sized from the configuration,
+// that the checkpoint's buffer holds capacity rows of m votes (after the
+// defaults): a checkpoint of a few bytes declaring a buffer of 10^12 rows
+// must not allocate it.
+func (c checkpoint) checkBuffer(m, capacity, updateFrequency int) error {
+	if err := bufferDefaults(&capacity, &updateFrequency); err != nil {
+		return err
+	}
+	if m <= 0 || capacity > len(c.Buffer)/m || len(c.Buffer) != m*capacity {
+		return fmt.Errorf("fsloss: corrupted checkpoint: a buffer of %d votes for capacity %d and m = %d", len(c.Buffer), capacity, m)
+	}
+	return nil
 }
 
 // restore puts a checkpoint's buffer and position into a fresh ring of the

@@ -79,7 +79,10 @@ func New(cfg Config) (*Loss, error) {
 	}
 	model, err := labelmodel.New(cfg.Spec)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("fsloss: %w", err)
+	}
+	if err := model.CheckOptions(cfg.Fit); err != nil {
+		return nil, fmt.Errorf("fsloss: fit options: %w", err)
 	}
 	l := &Loss{cfg: cfg, model: model, stats: model.NewStats(),
 		ring: newRing(cfg.Spec.M, cfg.BufferCapacity, cfg.UpdateFrequency)}
@@ -130,7 +133,7 @@ func (l *Loss) pushAndLabel(weakLabels *tensor.Dense, batch int) ([]float64, err
 	labels := make([]float64, batch*v)
 	k := l.model.Classes()
 	scratch := make([]float64, batch*k)
-	err = l.ring.forRows(batch, l.model.Fitted, func(r int) error { return l.push(votes[r*m : (r+1)*m]) }, func(a, b int) error {
+	err = l.batch(batch, func(r int) error { return l.push(votes[r*m : (r+1)*m]) }, func(a, b int) error {
 		return l.label(labels[a*v:b*v], scratch[a*k:b*k], votes[a*m:b*m])
 	})
 	return labels, err
@@ -167,7 +170,7 @@ func (l *Loss) Push(weakLabels *tensor.Dense) ([]int8, []Segment, error) {
 		return nil, nil, err
 	}
 	var segs []Segment
-	err = l.ring.forRows(batch, l.model.Fitted, func(r int) error { return l.push(votes[r*m : (r+1)*m]) }, func(a, b int) error {
+	err = l.batch(batch, func(r int) error { return l.push(votes[r*m : (r+1)*m]) }, func(a, b int) error {
 		seg := Segment{From: a, To: b}
 		if table, ok := l.model.LogOddsTable(); ok && !l.cfg.ClampVals {
 			seg.LogOdds = table
@@ -180,7 +183,26 @@ func (l *Loss) Push(weakLabels *tensor.Dense) ([]int8, []Segment, error) {
 		segs = append(segs, seg)
 		return nil
 	})
-	return votes, segs, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return votes, segs, nil
+}
+
+// batch runs ring.forRows journalled: when it fails, the buffer, its
+// position, the statistics and the fitted model are restored exactly.
+func (l *Loss) batch(batch int, push func(row int) error, label func(a, b int) error) error {
+	j := l.ring.begin()
+	saved := *l.model // a refit replaces the fit; the saved copy keeps the old one
+	err := l.ring.forRows(batch, l.model.Fitted, j.pushes(&l.ring, push), label)
+	if err == nil {
+		return nil
+	}
+	if rerr := j.rollback(&l.ring, l.stats.RemoveRow, l.stats.AddRow); rerr != nil {
+		return fmt.Errorf("%w (and restoring the buffer failed: %v)", err, rerr)
+	}
+	*l.model = saved
+	return err
 }
 
 // PosWeight returns the positive-class weight of the loss.
@@ -239,6 +261,9 @@ func (l *Loss) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return err
 	}
+	if err := c.checkBuffer(cfg.Spec.M, cfg.BufferCapacity, cfg.UpdateFrequency); err != nil {
+		return err
+	}
 	fresh, err := New(cfg)
 	if err != nil {
 		return err
@@ -247,12 +272,12 @@ func (l *Loss) UnmarshalBinary(data []byte) error {
 		return err
 	}
 	if err := fresh.stats.Add(labelmodel.Votes{N: c.Size, M: cfg.Spec.M, Data: fresh.ring.rows()}); err != nil {
-		return fmt.Errorf("fsloss: corrupted checkpoint: %v", err)
+		return fmt.Errorf("fsloss: corrupted checkpoint: %w", err)
 	}
 	if c.Model != nil {
 		model, err := labelmodel.Load(bytes.NewReader(c.Model))
 		if err != nil {
-			return fmt.Errorf("fsloss: corrupted checkpoint: %v", err)
+			return fmt.Errorf("fsloss: corrupted checkpoint: %w", err)
 		}
 		if !slices.Equal(model.Spec().LFEdges, cfg.Spec.LFEdges) || model.Spec().M != cfg.Spec.M {
 			return errors.New("fsloss: corrupted checkpoint: model and configuration disagree")

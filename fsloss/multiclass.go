@@ -43,7 +43,10 @@ func NewMulticlass(cfg MulticlassConfig) (*MulticlassLoss, error) {
 	}
 	model, err := multiclass.New(cfg.Spec, cfg.K)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("fsloss: %w", err)
+	}
+	if err := model.CheckOptions(cfg.Fit); err != nil {
+		return nil, fmt.Errorf("fsloss: fit options: %w", err)
 	}
 	return &MulticlassLoss{cfg: cfg, model: model, stats: model.NewStats(),
 		ring: newRing(cfg.Spec.M, cfg.BufferCapacity, cfg.UpdateFrequency), bin: make([]int8, cfg.Spec.M)}, nil
@@ -99,7 +102,15 @@ func (l *MulticlassLoss) Forward(logits, weakLabels *tensor.Dense) (Result, erro
 	label := func(a, b int) error {
 		return l.model.PredictProbaInto(labels[a*k:b*k], multiclass.Votes{N: b - a, M: m, Data: raw[a*m : b*m]})
 	}
-	if err := l.ring.forRows(batch, func() bool { return true }, push, label); err != nil {
+	j := l.ring.begin()
+	saved := *l.model // FitStats replaces the fitted state; the copy keeps the old one
+	if err := l.ring.forRows(batch, func() bool { return true }, j.pushes(&l.ring, push), label); err != nil {
+		remove := func(row []int8) error { return l.update(row, -1) }
+		add := func(row []int8) error { return l.update(row, 1) }
+		if rerr := j.rollback(&l.ring, remove, add); rerr != nil {
+			return Result{}, fmt.Errorf("%w (and restoring the buffer failed: %v)", err, rerr)
+		}
+		*l.model = saved
 		return Result{}, err
 	}
 	return softmaxCrossEntropy(logits, x, labels, batch, k), nil
@@ -113,11 +124,11 @@ func readClassVotes(t *tensor.Dense, batch, m, k int) ([]int8, error) {
 	}
 	shape := t.Shape()
 	if len(shape) != 2 || shape[0] != batch || shape[1] != m {
-		return nil, fmt.Errorf("fsloss: weak labels have shape %v, want (%d, %d)", []int(shape), batch, m)
+		return nil, labelmodel.ShapeErrorf("weak labels", shapeCols(shape), m, "fsloss: weak labels have shape %v, want (%d, %d)", []int(shape), batch, m)
 	}
 	vals, err := asFloats(dense(t))
 	if err != nil {
-		return nil, fmt.Errorf("fsloss: weak labels: %v", err)
+		return nil, fmt.Errorf("fsloss: weak labels: %w", err)
 	}
 	out := make([]int8, len(vals))
 	for i, v := range vals {
@@ -180,6 +191,9 @@ func (l *MulticlassLoss) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return err
 	}
+	if err := c.checkBuffer(cfg.Spec.M, cfg.BufferCapacity, cfg.UpdateFrequency); err != nil {
+		return err
+	}
 	fresh, err := NewMulticlass(cfg)
 	if err != nil {
 		return err
@@ -188,15 +202,15 @@ func (l *MulticlassLoss) UnmarshalBinary(data []byte) error {
 		return err
 	}
 	if err := fresh.model.AddStats(fresh.stats, multiclass.Votes{N: c.Size, M: cfg.Spec.M, Data: fresh.ring.rows()}); err != nil {
-		return fmt.Errorf("fsloss: corrupted checkpoint: %v", err)
+		return fmt.Errorf("fsloss: corrupted checkpoint: %w", err)
 	}
 	if c.Model != nil {
 		model, err := multiclass.Load(bytes.NewReader(c.Model))
 		if err != nil {
-			return fmt.Errorf("fsloss: corrupted checkpoint: %v", err)
+			return fmt.Errorf("fsloss: corrupted checkpoint: %w", err)
 		}
-		if model.K() != cfg.K {
-			return fmt.Errorf("fsloss: corrupted checkpoint: a %d-class model for k = %d", model.K(), cfg.K)
+		if model.K() != cfg.K || model.Binary(0).Spec().M != cfg.Spec.M {
+			return fmt.Errorf("fsloss: corrupted checkpoint: a %d-class model of %d LFs for k = %d, m = %d", model.K(), model.Binary(0).Spec().M, cfg.K, cfg.Spec.M)
 		}
 		fresh.model = model
 	}

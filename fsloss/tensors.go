@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gorgonia.org/tensor"
+
+	"github.com/squid-ws/squid/labelmodel"
 )
 
 // dense returns the row-major backing data of t, materialising views.
@@ -31,7 +33,7 @@ func readLogits(t *tensor.Dense, v int) ([]float64, int, error) {
 	case len(shape) == 1 && v == 1:
 		batch = shape[0]
 	default:
-		return nil, 0, fmt.Errorf("fsloss: logits have shape %v, want (batch, %d)", []int(shape), v)
+		return nil, 0, labelmodel.ShapeErrorf("logits", shapeCols(shape), v, "fsloss: logits have shape %v, want (batch, %d)", []int(shape), v)
 	}
 	out := make([]float64, batch*v)
 	switch d := dense(t).(type) {
@@ -64,7 +66,7 @@ func readVotes(t *tensor.Dense, batch, m int, allowAbstain bool) ([]int8, error)
 	}
 	shape := t.Shape()
 	if len(shape) != 2 || shape[0] != batch || shape[1] != m {
-		return nil, fmt.Errorf("fsloss: weak labels have shape %v, want (%d, %d): one row of m = %d votes per logit row", []int(shape), batch, m, m)
+		return nil, labelmodel.ShapeErrorf("weak labels", shapeCols(shape), m, "fsloss: weak labels have shape %v, want (%d, %d): one row of m = %d votes per logit row", []int(shape), batch, m, m)
 	}
 	vals, err := asFloats(dense(t))
 	if err != nil {
@@ -208,4 +210,13 @@ func asFloats(data any) ([]float64, error) {
 		return d, nil
 	}
 	return nil, fmt.Errorf("unsupported dtype %T", data)
+}
+
+// shapeCols returns the columns of a tensor shape (its last dimension, or
+// -1 for a scalar), for ShapeError.Got.
+func shapeCols(shape tensor.Shape) int {
+	if len(shape) == 0 {
+		return -1
+	}
+	return shape[len(shape)-1]
 }

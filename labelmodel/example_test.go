@@ -1,6 +1,7 @@
 package labelmodel_test
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/squid-ws/squid/labelmodel"
@@ -59,4 +60,23 @@ func ExampleStats() {
 	}
 	fmt.Println(stats.N(), "rows fitted")
 	// Output: 10000 rows fitted
+}
+
+// A program branches on the typed errors: a graph the model cannot fit
+// names its clique, votes of the wrong width report both sizes.
+func ExampleGraphError() {
+	_, err := labelmodel.New(labelmodel.Spec{M: 3, LFEdges: [][2]int{{0, 1}}})
+	var ge *labelmodel.GraphError
+	if errors.As(err, &ge) {
+		fmt.Println("clique:", ge.Clique)
+	}
+	m, _ := labelmodel.New(labelmodel.Spec{M: 3})
+	err = m.Fit(labelmodel.Votes{N: 1, M: 4, Data: []int8{1, 1, -1, 0}}, labelmodel.Options{})
+	var se *labelmodel.ShapeError
+	if errors.As(err, &se) {
+		fmt.Println(se.What, "have", se.Got, "columns, want", se.Want)
+	}
+	// Output:
+	// clique: [lambda_0 lambda_1 Y_0]
+	// votes have 4 columns, want 3
 }

@@ -82,7 +82,7 @@ type fitted struct {
 // Fit estimates the model from votes (n x m).
 func (m *Model) Fit(votes Votes, opts Options) error {
 	if votes.M != m.spec.M {
-		return fmt.Errorf("labelmodel: votes have %d columns, the model has %d LFs", votes.M, m.spec.M)
+		return shapeError("votes", votes.M, m.spec.M, "votes have %d columns, the model has %d LFs", votes.M, m.spec.M)
 	}
 	if err := votes.Validate(!m.noAbs); err != nil {
 		return err
@@ -97,7 +97,10 @@ func (m *Model) Fit(votes Votes, opts Options) error {
 // fitted twice on the same input gives identical parameters.
 func (m *Model) FitStats(s *Stats, opts Options) error {
 	if s.m != m.spec.M {
-		return fmt.Errorf("labelmodel: statistics are for %d LFs, the model has %d", s.m, m.spec.M)
+		return shapeError("statistics", s.m, m.spec.M, "statistics are for %d LFs, the model has %d", s.m, m.spec.M)
+	}
+	if err := m.CheckOptions(opts); err != nil {
+		return err
 	}
 	if s.n == 0 {
 		return errors.New("labelmodel: cannot fit on zero rows")
@@ -115,23 +118,22 @@ func (m *Model) FitStats(s *Stats, opts Options) error {
 	if opts.Negative == "" {
 		opts.Negative = Flip
 	}
-	if opts.Negative != Flip && opts.Negative != Clamp {
-		return fmt.Errorf("labelmodel: unknown negative-marginal rule %q (want flip or clamp)", opts.Negative)
-	}
 	f := &fitted{opts: opts, n: s.n, prob: map[string]float64{}, marginals: map[string][]float64{}}
 	var err error
 	if f.cb, err = m.classBalance(opts); err != nil {
 		return err
 	}
+	f.warnings = append(f.warnings, m.graphWarnings()...)
+	f.warnings = append(f.warnings, s.copyWarnings(m.spec)...)
 	f.abstain = make([]float64, s.m)
 	for i := range f.abstain {
 		zero := s.n - s.counts.Pos[i] - s.counts.Neg[i]
 		f.abstain[i] = float64(zero) / float64(s.n)
 		switch {
 		case zero == s.n:
-			f.warnings = append(f.warnings, fmt.Sprintf("LF %d never votes", i))
+			f.warnings = append(f.warnings, m.spec.LF(i)+" never votes")
 		case s.counts.Pos[i] == 0 || s.counts.Neg[i] == 0:
-			f.warnings = append(f.warnings, fmt.Sprintf("LF %d always votes the same way when it votes", i))
+			f.warnings = append(f.warnings, m.spec.LF(i)+" always votes the same way when it votes")
 		}
 	}
 
@@ -151,10 +153,10 @@ func (m *Model) FitStats(s *Stats, opts Options) error {
 	for _, e := range m.exps {
 		k := e.key()
 		if z := f.exps.zeroDen[k]; z > 0 {
-			f.warnings = append(f.warnings, fmt.Sprintf("%s: %d of %d triplets had a zero denominator (counted as 0)", m.g.pyString(e, m.noAbs), z, f.exps.triplets[k]))
+			f.warnings = append(f.warnings, fmt.Sprintf("estimating %s, %d of %d triplets had a zero denominator (counted as 0): the LFs rarely vote together", m.sentence(e), z, f.exps.triplets[k]))
 		}
 		if v := f.exps.value[k]; v > 1 {
-			f.warnings = append(f.warnings, fmt.Sprintf("%s: estimate %.4g exceeds 1; the LFs may be dependent or the sample too small", m.g.pyString(e, m.noAbs), v))
+			f.warnings = append(f.warnings, fmt.Sprintf("the estimate of %s is %.4g, which exceeds 1: the LFs may be dependent or the sample too small", m.sentence(e), v))
 		}
 		if f.prob[k], err = m.probability(s, f, e); err != nil {
 			return err
@@ -172,8 +174,37 @@ func (m *Model) FitStats(s *Stats, opts Options) error {
 		f.marginals[c.key()] = vals
 	}
 	m.buildInference(f)
+	if err := f.checkTables(); err != nil {
+		return fmt.Errorf("labelmodel: %w", err)
+	}
 	m.fit = f
 	return nil
+}
+
+// check validates the options that do not depend on the model.
+func (o Options) check() error {
+	switch o.Method {
+	case "", TripletMean, TripletMedian, Triplet:
+	default:
+		return fmt.Errorf("labelmodel: unknown solve method %q (want triplet, triplet_mean or triplet_median)", o.Method)
+	}
+	if o.Negative != "" && o.Negative != Flip && o.Negative != Clamp {
+		return fmt.Errorf("labelmodel: unknown negative-marginal rule %q (want flip or clamp)", o.Negative)
+	}
+	return nil
+}
+
+// CheckOptions reports whether opts can fit m: a known method and
+// negative rule, and a class balance of 2^v finite non-negative entries
+// or dev labels of v columns of -1 or +1. FitStats makes these checks
+// before anything else; a caller that keeps options for later fits (the
+// online loss) checks them once, up front.
+func (m *Model) CheckOptions(opts Options) error {
+	if err := opts.check(); err != nil {
+		return err
+	}
+	_, err := m.classBalance(opts)
+	return err
 }
 
 // classBalance returns P(Y) over the 2^v patterns.
@@ -219,21 +250,28 @@ func (m *Model) classBalance(opts Options) ([]float64, error) {
 // not all zero, and returns them scaled to sum to one.
 func NormalizeClassBalance(p []float64, want int, what string) ([]float64, error) {
 	if len(p) != want {
-		return nil, fmt.Errorf("labelmodel: class balance has %d entries, want %s = %d", len(p), what, want)
+		return nil, shapeError("class balance", len(p), want, "class balance has %d entries, want %s = %d", len(p), what, want)
 	}
-	var sum float64
+	var top float64
 	for y, x := range p {
 		if x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
 			return nil, fmt.Errorf("labelmodel: class balance entry %d is %v, want a finite non-negative number", y, x)
 		}
-		sum += x
+		top = max(top, x)
 	}
-	if sum == 0 {
+	if top == 0 {
 		return nil, errors.New("labelmodel: class balance sums to zero")
 	}
+	// Scaling by the largest entry first keeps the sum finite for entries
+	// near the largest float64 (1e308 + 1e308 overflows to +Inf).
+	var sum float64
 	out := make([]float64, want)
 	for y, x := range p {
-		out[y] = x / sum
+		out[y] = x / top
+		sum += out[y]
+	}
+	for y := range out {
+		out[y] /= sum
 	}
 	return out, nil
 }
@@ -358,7 +396,7 @@ func (m *Model) solveMarginal(s *Stats, f *fitted, c estClique) ([]float64, erro
 	}
 	vals, err := sys.solve(r)
 	if err != nil {
-		return nil, fmt.Errorf("labelmodel: solving the marginal of %s: %v", m.g.describe(append(slices.Clone(c.lfs), m.g.m+c.t)), err)
+		return nil, fmt.Errorf("labelmodel: solving the marginal of %s: %w", m.g.describe(append(slices.Clone(c.lfs), m.g.m+c.t)), err)
 	}
 	for k, x := range vals {
 		if x < 0 {
@@ -375,7 +413,7 @@ func (m *Model) solveMarginal(s *Stats, f *fitted, c estClique) ([]float64, erro
 			sum += x
 		}
 		if sum == 0 || math.IsNaN(sum) || math.IsInf(sum, 0) {
-			f.warnings = append(f.warnings, fmt.Sprintf("marginal of %s is degenerate (sum %v); using uniform", m.g.describe(append(slices.Clone(c.lfs), m.g.m+c.t)), sum))
+			f.warnings = append(f.warnings, fmt.Sprintf("%s is degenerate (sum %v), so it is taken as uniform", m.cliqueWords(c), sum))
 			for k := range vals {
 				vals[k] = 1 / float64(len(vals))
 			}

@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"gonum.org/v1/gonum/graph/simple"
-	"gonum.org/v1/gonum/graph/topo"
 )
 
 // junctionTree is the junction tree of the triangulated Markov network:
@@ -18,38 +15,38 @@ type junctionTree struct {
 	degree     []int   // degree[k] = number of tree edges whose separator is separators[k]
 }
 
-// triangulate returns the adjacency of a chordal supergraph of g, adding
-// fill-in edges by greedy minimum-fill elimination (no edge is added when g
-// is already chordal).
-func triangulate(g *graph) []map[int]bool {
+// triangulate returns the maximal cliques of a chordal supergraph of g,
+// adding fill-in edges by greedy minimum-fill elimination (no edge is
+// added when g is already chordal). Each node's clique is the node and
+// its neighbours not yet eliminated; the maximal cliques of a chordal
+// graph are those not contained in another (Fulkerson and Gross): a
+// node's clique is contained in another exactly when it is the parent
+// (the first eliminated of the later neighbours) of a node whose clique is
+// one larger. This finds them in time linear in their size, where a
+// general clique search (Bron-Kerbosch) took O(m^2) time and hundreds of
+// MB for a thousand independent LFs.
+func triangulate(g *graph) [][]int {
 	n := len(g.adj)
-	out := make([]map[int]bool, n)
 	work := make([]map[int]bool, n)
 	for i := range g.adj {
-		out[i] = map[int]bool{}
 		work[i] = map[int]bool{}
 		for j := range g.adj[i] {
-			out[i][j] = true
 			work[i][j] = true
 		}
 	}
 	done := make([]bool, n)
+	cliques := make([][]int, 0, n)
 	for step := 0; step < n; step++ {
 		best, bestFill := -1, 0
-		for u := 0; u < n; u++ {
+		for u := 0; u < n && (best < 0 || bestFill > 0); u++ {
 			if done[u] {
 				continue
 			}
-			fill := 0
-			nb := sortedKeys(work[u])
-			for a := 0; a < len(nb); a++ {
-				for b := a + 1; b < len(nb); b++ {
-					if !work[nb[a]][nb[b]] {
-						fill++
-					}
-				}
-			}
-			if best < 0 || fill < bestFill {
+			// The count stops once it cannot beat the best so far, and the
+			// search once a node needs no fill: the first node of least
+			// fill wins either way, and a star of m LFs on one task costs
+			// O(m) per step instead of O(m^2).
+			if fill, ok := fillBelow(work, u, best < 0, bestFill); ok {
 				best, bestFill = u, fill
 			}
 		}
@@ -58,15 +55,63 @@ func triangulate(g *graph) []map[int]bool {
 			for b := a + 1; b < len(nb); b++ {
 				x, y := nb[a], nb[b]
 				work[x][y], work[y][x] = true, true
-				out[x][y], out[y][x] = true, true
 			}
 		}
 		for _, x := range nb {
 			delete(work[x], best)
 		}
 		done[best] = true
+		cliques = append(cliques, append([]int{best}, nb...))
+	}
+	return maximalCliques(cliques)
+}
+
+// maximalCliques keeps the node cliques of an elimination (in elimination
+// order, each the eliminated node then its later neighbours) that no other
+// contains, each sorted.
+func maximalCliques(cliques [][]int) [][]int {
+	step := map[int]int{}
+	for k, c := range cliques {
+		step[c[0]] = k
+	}
+	contained := make([]bool, len(cliques))
+	for _, c := range cliques {
+		if len(c) < 2 {
+			continue
+		}
+		parent := step[c[1]]
+		for _, x := range c[2:] {
+			parent = min(parent, step[x])
+		}
+		if len(cliques[parent]) == len(c)-1 {
+			contained[parent] = true
+		}
+	}
+	var out [][]int
+	for k, c := range cliques {
+		if !contained[k] {
+			sort.Ints(c)
+			out = append(out, c)
+		}
 	}
 	return out
+}
+
+// fillBelow counts the fill-in edges eliminating u would add; it reports
+// false as soon as the count reaches limit (unless unlimited).
+func fillBelow(work []map[int]bool, u int, unlimited bool, limit int) (int, bool) {
+	fill := 0
+	for a := range work[u] {
+		for b := range work[u] {
+			if a < b && !work[a][b] {
+				fill++
+				if !unlimited && fill >= limit {
+					return fill, false
+				}
+			}
+		}
+	}
+	return fill, true
 }
 
 func sortedKeys(s map[int]bool) []int {
@@ -78,43 +123,16 @@ func sortedKeys(s map[int]bool) []int {
 	return k
 }
 
-// buildJunctionTree triangulates g, finds its maximal cliques (gonum's
-// Bron-Kerbosch) and joins them by a maximum-weight spanning tree on
+// buildJunctionTree triangulates g, finds its maximal cliques and joins them by a maximum-weight spanning tree on
 // separator size, which is a junction tree for a chordal graph.
 func buildJunctionTree(g *graph) *junctionTree {
-	adj := triangulate(g)
-	ug := simple.NewUndirectedGraph()
-	for i := range adj {
-		ug.AddNode(simple.Node(int64(i)))
-	}
-	for i := range adj {
-		for j := range adj[i] {
-			if i < j {
-				ug.SetEdge(simple.Edge{F: simple.Node(int64(i)), T: simple.Node(int64(j))})
-			}
-		}
-	}
-	var cliques [][]int
-	for _, c := range topo.BronKerbosch(ug) {
-		nodes := make([]int, len(c))
-		for k, nd := range c {
-			nodes[k] = int(nd.ID())
-		}
-		sort.Ints(nodes)
-		cliques = append(cliques, nodes)
-	}
+	cliques := triangulate(g)
 	sort.Slice(cliques, func(a, b int) bool { return lessInts(cliques[a], cliques[b]) })
 
-	type edge struct{ a, b, w int }
-	var edges []edge
-	for a := range cliques {
-		for b := a + 1; b < len(cliques); b++ {
-			if w := len(intersect(cliques[a], cliques[b])); w > 0 {
-				edges = append(edges, edge{a, b, w})
-			}
-		}
+	widest := 0
+	for _, c := range cliques {
+		widest = max(widest, len(c))
 	}
-	sort.SliceStable(edges, func(x, y int) bool { return edges[x].w > edges[y].w })
 	parent := make([]int, len(cliques))
 	for i := range parent {
 		parent[i] = i
@@ -129,24 +147,57 @@ func buildJunctionTree(g *graph) *junctionTree {
 	}
 	jt := &junctionTree{cliques: cliques}
 	index := map[string]int{}
-	for _, e := range edges {
-		ra, rb := find(e.a), find(e.b)
-		if ra == rb {
-			continue
+	// Kruskal's algorithm on separator size: the pairs of cliques by
+	// decreasing overlap, ties in pair order. Scanning the pairs once per
+	// overlap size visits them in that order without holding the O(c^2)
+	// list of pairs, which for a thousand independent LFs took 150 MB.
+	joined := 0
+	for w := widest; w > 0 && joined < len(cliques)-1; w-- {
+		for a := range cliques {
+			for b := a + 1; b < len(cliques); b++ {
+				if overlap(cliques[a], cliques[b]) != w {
+					continue
+				}
+				ra, rb := find(a), find(b)
+				if ra == rb {
+					continue
+				}
+				parent[ra] = rb
+				joined++
+				jt.addSeparator(intersect(cliques[a], cliques[b]), index)
+			}
 		}
-		parent[ra] = rb
-		sep := intersect(cliques[e.a], cliques[e.b])
-		key := fmt.Sprint(sep)
-		k, ok := index[key]
-		if !ok {
-			k = len(jt.separators)
-			index[key] = k
-			jt.separators = append(jt.separators, sep)
-			jt.degree = append(jt.degree, 0)
-		}
-		jt.degree[k]++
 	}
 	return jt
+}
+
+// overlap returns the size of the intersection of sorted sets a and b.
+func overlap(a, b []int) int {
+	n := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n, i, j = n+1, i+1, j+1
+		}
+	}
+	return n
+}
+
+// addSeparator counts one tree edge carrying separator sep.
+func (jt *junctionTree) addSeparator(sep []int, index map[string]int) {
+	key := fmt.Sprint(sep)
+	k, ok := index[key]
+	if !ok {
+		k = len(jt.separators)
+		index[key] = k
+		jt.separators = append(jt.separators, sep)
+		jt.degree = append(jt.degree, 0)
+	}
+	jt.degree[k]++
 }
 
 func intersect(a, b []int) []int {
@@ -190,15 +241,35 @@ func (g *graph) describe(nodes []int) string {
 	return "{" + strings.Join(names, ", ") + "}"
 }
 
-// checkSolvable rejects graphs the triplet method cannot fit: a clique or
-// separator with an LF and two or more tasks, or an LF marginal for which
+// MaxCliqueLFs is the most LFs one junction-tree clique may hold (LFs
+// joined by lf_edges, with the edges the triangulation adds). A clique of
+// k LFs has a marginal of 2·3^k entries that FlyingSquid's method solves
+// as a dense 2·3^k x 2·3^k linear system: k = 6 takes a fraction of a
+// second and 17 MB, k = 7 ten seconds and 150 MB, k = 8 minutes and 1.4 GB.
+// The limit is kept rather than a cheaper solve because that system is
+// what reproduces FlyingSquid, and because 2·3^k parameters of one clique
+// need far more rows than any data set has once k passes 6.
+const MaxCliqueLFs = 6
+
+// MaxLFs is the most labeling functions a model may have. Building the
+// junction tree grows as m^2, the statistics take 32 bytes per LF pair
+// and the triplet fit grows as m^3, so a file of a few bytes declaring
+// thousands of columns would otherwise start minutes of work.
+const MaxLFs = 2048
+
+// checkSolvable rejects graphs the triplet method cannot fit: a clique
+// with more than MaxCliqueLFs LFs, a clique or separator with an LF and
+// two or more tasks, or an LF marginal for which
 // no two other LFs are separated from it and from each other by its task.
 func checkSolvable(g *graph, jt *junctionTree, sep *separation, order []int) error {
 	all := append(append([][]int{}, jt.cliques...), jt.separators...)
 	for _, c := range all {
 		lfs, tasks := g.split(c)
+		if len(lfs) > MaxCliqueLFs {
+			return g.graphError(c, "clique %s holds %d LFs, more than the limit of %d (its marginal has 2·3^%d entries, estimated by a dense linear system); remove lf_edges between them", g.describe(c), len(lfs), MaxCliqueLFs, len(lfs))
+		}
 		if len(tasks) > 1 && len(lfs) > 0 {
-			return fmt.Errorf("labelmodel: clique %s holds an LF and %d tasks; the triplet method can only estimate marginals with one task (remove an LF-task or task-task edge)", g.describe(c), len(tasks))
+			return g.graphError(c, "clique %s holds an LF and %d tasks; the triplet method can only estimate marginals with one task (remove an LF-task or task-task edge)", g.describe(c), len(tasks))
 		}
 	}
 	for _, c := range all {
@@ -207,7 +278,7 @@ func checkSolvable(g *graph, jt *junctionTree, sep *separation, order []int) err
 			continue
 		}
 		if !hasTriplet(g, sep, lfs, tasks[0], order) {
-			return fmt.Errorf("labelmodel: no separated triplet for marginal %s: need two other LFs that Y_%d separates from %s and from each other", g.describe(c), tasks[0], g.describe(lfs))
+			return g.graphError(c, "no separated triplet for marginal %s: need two other LFs that Y_%d separates from %s and from each other", g.describe(c), tasks[0], g.describe(lfs))
 		}
 	}
 	return nil

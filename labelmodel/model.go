@@ -33,6 +33,7 @@ func New(spec Spec) (*Model, error) {
 	if err := spec.validate(); err != nil {
 		return nil, err
 	}
+	spec.V = spec.Tasks() // "v": 1 in a saved model, not the 0 that means 1
 	m := &Model{spec: spec, g: newGraph(spec), noAbs: spec.NoAbstentions}
 	m.jt = buildJunctionTree(m.g)
 	m.sep = newSeparation(m.g)
@@ -48,7 +49,8 @@ func New(spec Spec) (*Model, error) {
 	return m, nil
 }
 
-// Spec returns the model's graph specification.
+// Spec returns the model's graph specification, with V the number of
+// tasks (1, not 0, for one task).
 func (m *Model) Spec() Spec { return m.spec }
 
 // plan lists the marginals to estimate, the expectations they need and

@@ -75,13 +75,20 @@ func (m *Model) Save(w io.Writer) error {
 
 // Load reads a model written by Save. A document from a newer version of
 // squid, or one that is corrupted or inconsistent with its own graph, is
-// an error.
+// an error (wrapping ErrCorruptModel for a damaged document). Everything
+// that does not need the junction tree (sizes, options, probabilities) is
+// checked before the model is built, so a small damaged file never starts
+// large work; the tables built from it are then checked to give finite
+// log-probabilities, so a loaded model never predicts NaN.
 func Load(r io.Reader) (*Model, error) {
 	var doc savedModel
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("labelmodel: reading model: %v", err)
+		return nil, fmt.Errorf("labelmodel: reading model: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("labelmodel: %w: data after the model document", ErrCorruptModel)
 	}
 	if doc.Format != FormatName {
 		return nil, fmt.Errorf("labelmodel: not a squid label model (format %q)", doc.Format)
@@ -89,39 +96,46 @@ func Load(r io.Reader) (*Model, error) {
 	if doc.Version < 1 || doc.Version > FormatVersion {
 		return nil, fmt.Errorf("labelmodel: model format version %d is not supported by this build (reads 1 to %d); upgrade squid", doc.Version, FormatVersion)
 	}
+	bad := func(format string, a ...any) (*Model, error) {
+		return nil, fmt.Errorf("labelmodel: %w: "+format, append([]any{ErrCorruptModel}, a...)...)
+	}
+	if err := doc.Spec.validate(); err != nil {
+		return bad("%w", err)
+	}
+	if err := doc.check(); err != nil {
+		return bad("%v", err)
+	}
 	m, err := New(doc.Spec)
 	if err != nil {
-		return nil, err
+		return bad("%w", err)
 	}
-	f := &fitted{opts: Options{Method: doc.Options.Method, Negative: doc.Options.Negative,
-		FlyingSquidCompat: doc.Options.FlyingSquidCompat, ExactSeparators: doc.Options.ExactSeparators,
-		ExactDependencies: doc.Options.ExactDependencies},
-		n: doc.Rows, cb: doc.ClassBalance, abstain: doc.AbstainRates, warnings: doc.Warnings,
-		exps: newEstimate(), prob: map[string]float64{}, marginals: map[string][]float64{}}
-	bad := func(format string, a ...any) (*Model, error) {
-		return nil, fmt.Errorf("labelmodel: corrupted model: "+format, a...)
-	}
-	if len(f.cb) != m.Classes() || !probabilities(f.cb) {
-		return bad("class_balance must be %d probabilities", m.Classes())
-	}
-	if len(f.abstain) != m.spec.M || !probabilities(f.abstain) {
-		return bad("abstain_rates must be %d probabilities", m.spec.M)
+	f := &fitted{opts: doc.Options.options(), n: doc.Rows, cb: doc.ClassBalance, abstain: doc.AbstainRates,
+		warnings: doc.Warnings, exps: newEstimate(), prob: map[string]float64{}, marginals: map[string][]float64{}}
+	if len(doc.Marginals) != len(m.est) {
+		return bad("%d marginals, the graph has %d", len(doc.Marginals), len(m.est))
 	}
 	for _, c := range m.est {
 		i := slices.IndexFunc(doc.Marginals, func(s savedMarginal) bool { return s.Task == c.t && slices.Equal(s.LFs, c.lfs) })
+		name := m.g.describe(append(slices.Clone(c.lfs), m.g.m+c.t))
 		if i < 0 {
-			return bad("no marginal for %s", m.g.describe(append(slices.Clone(c.lfs), m.g.m+c.t)))
+			return bad("no marginal for %s", name)
 		}
 		vals := doc.Marginals[i].Values
-		if len(vals) != len(c.columns(m.noAbs)) || !probabilities(vals) {
-			return bad("marginal for %s must be %d probabilities", m.g.describe(append(slices.Clone(c.lfs), m.g.m+c.t)), len(c.columns(m.noAbs)))
+		if len(vals) != len(c.columns(m.noAbs)) || !distribution(vals) {
+			return bad("marginal for %s must be %d probabilities summing to 1", name, len(c.columns(m.noAbs)))
 		}
 		f.marginals[c.key()] = vals
 	}
 	for _, s := range doc.Expectations {
 		e := expectation{lfs: s.LFs, t: s.Task, cond: s.Cond}
-		if math.IsNaN(s.Value) || math.IsNaN(s.Probability) {
-			return bad("expectation %v is NaN", s.LFs)
+		if !m.g.validExpectation(e) {
+			return bad("expectation over LFs %v, task %d, condition %v is not one of this graph", s.LFs, s.Task, s.Cond)
+		}
+		if _, dup := f.prob[e.key()]; dup {
+			return bad("expectation %s appears twice", m.g.pyString(e, m.noAbs))
+		}
+		if !finite(s.Value) || !finite(s.Probability) {
+			return bad("expectation %s is not a finite number", m.g.pyString(e, m.noAbs))
 		}
 		f.exps.value[e.key()] = s.Value
 		f.exps.members = append(f.exps.members, e)
@@ -133,9 +147,56 @@ func Load(r io.Reader) (*Model, error) {
 		}
 	}
 	m.buildInference(f)
+	if err := f.checkTables(); err != nil {
+		return bad("%v", err)
+	}
 	m.fit = f
 	return m, nil
 }
+
+// check validates what does not need the model: options, row count and
+// the sizes and values of the per-LF and per-pattern arrays.
+func (doc *savedModel) check() error {
+	if err := doc.Options.options().check(); err != nil {
+		return err
+	}
+	if doc.Rows <= 0 {
+		return fmt.Errorf("rows = %d, a fitted model has at least one", doc.Rows)
+	}
+	if k := 1 << doc.Spec.Tasks(); len(doc.ClassBalance) != k || !distribution(doc.ClassBalance) {
+		return fmt.Errorf("class_balance must be %d probabilities summing to 1", k)
+	}
+	if len(doc.AbstainRates) != doc.Spec.M || !probabilities(doc.AbstainRates) {
+		return fmt.Errorf("abstain_rates must be %d probabilities", doc.Spec.M)
+	}
+	return nil
+}
+
+func (o savedOptions) options() Options {
+	return Options{Method: o.Method, Negative: o.Negative, FlyingSquidCompat: o.FlyingSquidCompat,
+		ExactSeparators: o.ExactSeparators, ExactDependencies: o.ExactDependencies}
+}
+
+// validExpectation reports whether e names sorted, distinct LFs of g (the
+// product and the condition disjoint) and one of its tasks.
+func (g *graph) validExpectation(e expectation) bool {
+	ok := func(lfs []int) bool {
+		for k, l := range lfs {
+			if l < 0 || l >= g.m || (k > 0 && lfs[k-1] >= l) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, c := range e.cond {
+		if slices.Contains(e.lfs, c) {
+			return false
+		}
+	}
+	return len(e.lfs) > 0 && ok(e.lfs) && ok(e.cond) && e.t >= 0 && e.t < g.v
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func probabilities(x []float64) bool {
 	for _, v := range x {
@@ -144,4 +205,14 @@ func probabilities(x []float64) bool {
 		}
 	}
 	return true
+}
+
+// distribution reports whether x are probabilities summing to 1 (to within
+// rounding).
+func distribution(x []float64) bool {
+	var sum float64
+	for _, v := range x {
+		sum += v
+	}
+	return probabilities(x) && math.Abs(sum-1) < 1e-6
 }

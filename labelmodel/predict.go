@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -23,22 +24,13 @@ func (m *Model) buildInference(f *fitted) {
 	ys := m.YPatterns()
 	f.base = make([]float64, k)
 	f.factors = nil
-	logOf := func(p float64) float64 { return math.Log(p) }
 	addTaskTerm := func(tasks []int, power float64) {
 		for y := range f.base {
 			vals := make([]int, len(tasks))
 			for j, t := range tasks {
 				vals[j] = int(ys[y][t])
 			}
-			p := m.taskMarginal(f.cb, tasks, vals)
-			switch {
-			case power == 0:
-			case p == 0 && power < 0:
-				// Dividing by a zero prior: the pattern is impossible.
-				f.base[y] = math.Inf(-1)
-			default:
-				f.base[y] += power * logOf(p)
-			}
+			f.base[y] += powerLog(power, m.taskMarginal(f.cb, tasks, vals))
 		}
 	}
 	for _, c := range m.jt.cliques {
@@ -61,9 +53,30 @@ func (m *Model) buildInference(f *fitted) {
 		case len(lfs) == 0:
 			addTaskTerm(tasks, power)
 		case len(tasks) == 1 && !f.opts.FlyingSquidCompat && power != 0:
-			f.factors = append(f.factors, m.cliqueFactor(f, estClique{lfs: lfs, t: tasks[0]}, power))
+			c := estClique{lfs: lfs, t: tasks[0]}
+			if slices.Contains(f.marginals[c.key()], 0) {
+				f.warn(fmt.Sprintf("the separator %s has zero entries: the vote patterns it divides are taken as impossible", strings.TrimPrefix(m.cliqueWords(c), "the ")))
+			}
+			f.factors = append(f.factors, m.cliqueFactor(f, c, power))
 		}
 	}
+}
+
+// powerLog returns power · log p, the log of p^power, defined for p = 0:
+// -Inf whatever the sign of power. A separator marginal of zero (divided
+// by, power < 0) means the pattern has probability zero in the junction
+// tree factorisation (the cliques holding the separator give it zero as
+// well), so it is impossible, not infinitely likely: +Inf here would meet
+// a clique's -Inf and make NaN. A row on which every pattern is
+// impossible gets the uniform distribution (cpu.Posterior).
+func powerLog(power, p float64) float64 {
+	switch {
+	case power == 0:
+		return 0
+	case p == 0:
+		return math.Inf(-1)
+	}
+	return power * math.Log(p)
 }
 
 // cliqueFactor returns power · log μ_c as a table over the clique's votes
@@ -83,7 +96,7 @@ func (m *Model) cliqueFactor(f *fitted, c estClique, power float64) cpu.Factor {
 			}
 			// A 0 vote in a model without abstentions is never looked up.
 			if j := sys.column[idx*2+yv]; j >= 0 {
-				table[idx*k+y] = power * math.Log(vals[j])
+				table[idx*k+y] = powerLog(power, vals[j])
 			}
 		}
 	}
@@ -98,7 +111,7 @@ func (m *Model) checkVotes(v Votes) error {
 		return ErrNotFitted
 	}
 	if v.M != m.spec.M {
-		return fmt.Errorf("labelmodel: votes have %d columns, the model has %d LFs", v.M, m.spec.M)
+		return shapeError("votes", v.M, m.spec.M, "votes have %d columns, the model has %d LFs", v.M, m.spec.M)
 	}
 	return v.Validate(!m.noAbs)
 }
@@ -125,7 +138,7 @@ func (m *Model) PredictProbaInto(out []float64, v Votes) error {
 		return err
 	}
 	if len(out) != v.N*m.Classes() {
-		return fmt.Errorf("labelmodel: output has %d values, want %d x %d", len(out), v.N, m.Classes())
+		return shapeError("output", len(out), v.N*m.Classes(), "output has %d values, want %d x %d", len(out), v.N, m.Classes())
 	}
 	backend().Posterior(out, v.Data, v.M, m.fit.base, m.fit.factors)
 	return nil
@@ -224,7 +237,7 @@ func (m *Model) ClassBalance() []float64 {
 func (m *Model) PredictMarginalInto(out, scratch []float64, v Votes) error {
 	k, vt := m.Classes(), m.g.v
 	if len(out) != v.N*vt || len(scratch) != v.N*k {
-		return fmt.Errorf("labelmodel: output has %d values and scratch %d, want %d x %d and %d x %d", len(out), len(scratch), v.N, vt, v.N, k)
+		return shapeError("output", len(out), v.N*vt, "output has %d values and scratch %d, want %d x %d and %d x %d", len(out), len(scratch), v.N, vt, v.N, k)
 	}
 	if err := m.PredictProbaInto(scratch, v); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package labelmodel
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 )
@@ -22,6 +21,9 @@ type Spec struct {
 	// NoAbstentions declares that LFs never abstain: votes are -1 or +1
 	// only, and a 0 vote is an error.
 	NoAbstentions bool `json:"no_abstentions,omitempty"`
+	// LFNames optionally names the LFs (one distinct name each, in column
+	// order); warnings, accuracies, analyze and score then name them.
+	LFNames []string `json:"lf_names,omitempty"`
 }
 
 // Tasks returns the number of tasks (at least 1).
@@ -42,19 +44,25 @@ func (s Spec) lfTaskEdges() [][2]int {
 // validate checks sizes and edge endpoints.
 func (s Spec) validate() error {
 	if s.M < 3 {
-		return fmt.Errorf("labelmodel: the triplet method needs at least 3 labeling functions, got m = %d", s.M)
+		return specError("the triplet method needs at least 3 labeling functions, got m = %d", s.M)
+	}
+	if s.M > MaxLFs {
+		return specError("m = %d labeling functions is more than the limit of %d", s.M, MaxLFs)
 	}
 	if s.V < 0 || s.V > 20 {
-		return fmt.Errorf("labelmodel: number of tasks v = %d is out of range [1, 20]", s.V)
+		return specError("number of tasks v = %d is out of range [1, 20]", s.V)
+	}
+	if err := s.checkNames(); err != nil {
+		return err
 	}
 	v := s.Tasks()
 	check := func(kind string, edges [][2]int, na, nb int, la, lb string) error {
 		for k, e := range edges {
 			if e[0] < 0 || e[0] >= na || e[1] < 0 || e[1] >= nb {
-				return fmt.Errorf("labelmodel: %s[%d] = (%d, %d): %s index must be in [0, %d) and %s index in [0, %d)", kind, k, e[0], e[1], la, na, lb, nb)
+				return specError("%s[%d] = (%d, %d): %s index must be in [0, %d) and %s index in [0, %d)", kind, k, e[0], e[1], la, na, lb, nb)
 			}
 			if la == lb && e[0] == e[1] {
-				return fmt.Errorf("labelmodel: %s[%d] = (%d, %d) joins a node to itself", kind, k, e[0], e[1])
+				return specError("%s[%d] = (%d, %d) joins a node to itself", kind, k, e[0], e[1])
 			}
 		}
 		return nil
@@ -74,7 +82,7 @@ func (s Spec) validate() error {
 	}
 	for i, ok := range onTask {
 		if !ok {
-			return fmt.Errorf("labelmodel: LF %d votes on no task: give it an lf_task_edge", i)
+			return specError("LF %d votes on no task: give it an lf_task_edge", i)
 		}
 	}
 	return nil

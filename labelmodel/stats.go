@@ -1,8 +1,6 @@
 package labelmodel
 
 import (
-	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -69,7 +67,7 @@ func (s *Stats) N() int64 { return s.n }
 // value is bad).
 func (s *Stats) Add(v Votes) error {
 	if v.M != s.m {
-		return fmt.Errorf("labelmodel: votes have %d columns, the statistics are for %d LFs", v.M, s.m)
+		return shapeError("votes", v.M, s.m, "votes have %d columns, the statistics are for %d LFs", v.M, s.m)
 	}
 	if err := v.Validate(true); err != nil {
 		return err
@@ -104,6 +102,9 @@ func (s *Stats) updateRow(row []int8, sign int64) error {
 	if err := (Votes{N: 1, M: s.m, Data: row}).Validate(true); err != nil {
 		return err
 	}
+	if sign < 0 && !s.holdsRow(row) {
+		return errors.New("labelmodel: RemoveRow of a row that was never added (a count would become negative)")
+	}
 	cpu.AddRow(s.counts, row, sign)
 	for t := range s.tables {
 		s.tables[t].addRows(row, s.m, sign)
@@ -112,13 +113,41 @@ func (s *Stats) updateRow(row []int8, sign int64) error {
 	return nil
 }
 
+// holdsRow reports whether every count row adds to is positive, so that
+// removing it leaves no negative count.
+func (s *Stats) holdsRow(row []int8) bool {
+	for i, vi := range row {
+		if (vi == 1 && s.counts.Pos[i] == 0) || (vi == -1 && s.counts.Neg[i] == 0) {
+			return false
+		}
+		for j := i + 1; j < len(row) && vi != 0; j++ {
+			p, vj := s.counts.Pairs[cpu.PairIndex(i, j, s.m)], row[j]
+			if (vi > 0 && vj > 0 && p.PP == 0) || (vi > 0 && vj < 0 && p.PN == 0) ||
+				(vi < 0 && vj > 0 && p.NP == 0) || (vi < 0 && vj < 0 && p.NN == 0) {
+				return false
+			}
+		}
+	}
+	for _, t := range s.tables {
+		if t.counts[t.index(row, 0)] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// index returns the cell of the row of votes starting at votes[r].
+func (t *jointTable) index(votes []int8, r int) int {
+	idx := 0
+	for _, l := range t.lfs {
+		idx = idx*3 + int(votes[r+l]) + 1
+	}
+	return idx
+}
+
 func (t *jointTable) addRows(votes []int8, m int, sign int64) {
 	for r := 0; r+m <= len(votes); r += m {
-		idx := 0
-		for _, l := range t.lfs {
-			idx = idx*3 + int(votes[r+l]) + 1
-		}
-		t.counts[idx] += sign
+		t.counts[t.index(votes, r)] += sign
 	}
 }
 
@@ -173,104 +202,6 @@ func (s *Stats) Equal(o *Stats) bool {
 	return true
 }
 
-// statsMagic starts the binary encoding; the byte after it is the version.
-const statsMagic, statsVersion = "SQST", 1
-
-// MarshalBinary encodes the statistics compactly (little-endian varints).
-func (s *Stats) MarshalBinary() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString(statsMagic)
-	b.WriteByte(statsVersion)
-	put := func(x int64) { b.Write(binary.AppendVarint(nil, x)) }
-	put(int64(s.m))
-	put(s.n)
-	for i := 0; i < s.m; i++ {
-		put(s.counts.Pos[i])
-		put(s.counts.Neg[i])
-	}
-	for _, p := range s.counts.Pairs {
-		put(p.PP)
-		put(p.PN)
-		put(p.NP)
-		put(p.NN)
-	}
-	put(int64(len(s.tables)))
-	for _, t := range s.tables {
-		put(int64(len(t.lfs)))
-		for _, l := range t.lfs {
-			put(int64(l))
-		}
-		for _, c := range t.counts {
-			put(c)
-		}
-	}
-	return b.Bytes(), nil
-}
-
-// UnmarshalBinary decodes statistics written by MarshalBinary; a truncated,
-// corrupted or future-version encoding is an error.
-func (s *Stats) UnmarshalBinary(data []byte) error {
-	if len(data) < 5 || string(data[:4]) != statsMagic {
-		return errors.New("labelmodel: not squid statistics (bad magic)")
-	}
-	if data[4] != statsVersion {
-		return fmt.Errorf("labelmodel: statistics encoding version %d is not supported (this build reads version %d)", data[4], statsVersion)
-	}
-	r := bytes.NewReader(data[5:])
-	var err error
-	get := func(lo, hi int64) int64 {
-		if err != nil {
-			return 0
-		}
-		x, e := binary.ReadVarint(r)
-		if e != nil {
-			err = errors.New("labelmodel: statistics encoding is truncated")
-			return 0
-		}
-		if x < lo || x > hi {
-			err = fmt.Errorf("labelmodel: statistics encoding is corrupted (value %d out of range [%d, %d])", x, lo, hi)
-		}
-		return x
-	}
-	const big = 1 << 62
-	m := int(get(1, 1<<16))
-	n := get(0, big)
-	if err != nil {
-		return err
-	}
-	out := NewStats(m)
-	out.n = n
-	for i := 0; i < m; i++ {
-		out.counts.Pos[i] = get(0, n)
-		out.counts.Neg[i] = get(0, n)
-	}
-	for k := range out.counts.Pairs {
-		p := &out.counts.Pairs[k]
-		p.PP, p.PN, p.NP, p.NN = get(0, n), get(0, n), get(0, n), get(0, n)
-	}
-	nt := int(get(0, 1<<20))
-	for t := 0; t < nt && err == nil; t++ {
-		k := int(get(3, 12))
-		lfs := make([]int, k)
-		for l := range lfs {
-			lfs[l] = int(get(0, int64(m-1)))
-		}
-		counts := make([]int64, pow3(k))
-		for c := range counts {
-			counts[c] = get(0, n)
-		}
-		out.tables = append(out.tables, jointTable{lfs: lfs, counts: counts})
-	}
-	if err != nil {
-		return err
-	}
-	if r.Len() != 0 {
-		return errors.New("labelmodel: statistics encoding has trailing bytes")
-	}
-	*s = *out
-	return nil
-}
-
 // joint returns the counts of rows by the joint votes of lfs (sorted,
 // distinct), indexed like a jointTable. Single LFs and pairs come from the
 // vote and pair counts; larger sets are marginalised from a joint table
@@ -285,15 +216,7 @@ func (s *Stats) joint(lfs []int) ([]int64, error) {
 		out[0], out[2] = s.counts.Neg[i], s.counts.Pos[i]
 		out[1] = s.n - out[0] - out[2]
 	case 2:
-		i, j := lfs[0], lfs[1]
-		p := s.counts.Pairs[cpu.PairIndex(i, j, s.m)]
-		// index = (vi+1)*3 + (vj+1)
-		out[0], out[2], out[6], out[8] = p.NN, p.NP, p.PN, p.PP
-		out[1] = s.counts.Neg[i] - p.NN - p.NP
-		out[7] = s.counts.Pos[i] - p.PN - p.PP
-		out[3] = s.counts.Neg[j] - p.NN - p.PN
-		out[5] = s.counts.Pos[j] - p.NP - p.PP
-		out[4] = s.n - out[0] - out[1] - out[2] - out[3] - out[5] - out[6] - out[7] - out[8]
+		s.pairCells(lfs[0], lfs[1], out)
 	default:
 		for _, t := range s.tables {
 			pos := make([]int, len(lfs))

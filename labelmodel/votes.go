@@ -28,7 +28,7 @@ func (v Votes) Row(r int) []int8 { return v.Data[r*v.M : (r+1)*v.M] }
 // vote is an error too. The error names the first bad row, column and value.
 func (v Votes) Validate(allowAbstain bool) error {
 	if v.N < 0 || v.M <= 0 || len(v.Data) != v.N*v.M {
-		return fmt.Errorf("labelmodel: votes of shape %d x %d need %d values, got %d", v.N, v.M, v.N*v.M, len(v.Data))
+		return shapeError("votes", len(v.Data), v.N*v.M, "votes of shape %d x %d need %d values, got %d", v.N, v.M, v.N*v.M, len(v.Data))
 	}
 	if allValid(v.Data, allowAbstain) {
 		return nil
@@ -41,7 +41,8 @@ func (v Votes) Validate(allowAbstain bool) error {
 		if !allowAbstain {
 			what = "must be -1 or +1 (the model does not allow abstentions)"
 		}
-		return fmt.Errorf("labelmodel: vote at row %d, column %d is %d: %s", k/v.M, k%v.M, x, what)
+		return &VoteError{Row: k / v.M, Col: k % v.M, Value: int(x),
+			msg: fmt.Sprintf("labelmodel: vote at row %d, column %d is %d: %s", k/v.M, k%v.M, x, what)}
 	}
 	return nil
 }

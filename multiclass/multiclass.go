@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -41,7 +42,7 @@ type Votes struct {
 // Validate checks the shape and that every vote is -1 or a class below k.
 func (v Votes) Validate(k int) error {
 	if v.N < 0 || v.M <= 0 || len(v.Data) != v.N*v.M {
-		return fmt.Errorf("multiclass: votes of shape %d x %d need %d values, got %d", v.N, v.M, v.N*v.M, len(v.Data))
+		return labelmodel.ShapeErrorf("votes", len(v.Data), v.N*v.M, "multiclass: votes of shape %d x %d need %d values, got %d", v.N, v.M, v.N*v.M, len(v.Data))
 	}
 	for i, x := range v.Data {
 		if x < Abstain || int(x) >= k {
@@ -108,7 +109,7 @@ func New(spec labelmodel.Spec, k int) (*Model, error) {
 	for c := 0; c < k; c++ {
 		b, err := labelmodel.New(spec)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("multiclass: %w", err)
 		}
 		m.models = append(m.models, b)
 	}
@@ -160,7 +161,7 @@ func (m *Model) NewStats() []*labelmodel.Stats {
 // AddStats adds the rows of votes to one-vs-all statistics.
 func (m *Model) AddStats(stats []*labelmodel.Stats, v Votes) error {
 	if v.M != m.spec.M {
-		return fmt.Errorf("multiclass: votes have %d columns, the model has %d LFs", v.M, m.spec.M)
+		return labelmodel.ShapeErrorf("votes", v.M, m.spec.M, "multiclass: votes have %d columns, the model has %d LFs", v.M, m.spec.M)
 	}
 	if err := v.Validate(m.k); err != nil {
 		return err
@@ -182,23 +183,38 @@ func (m *Model) Fit(v Votes, opts Options) error {
 	return m.FitStats(stats, opts)
 }
 
-// FitStats fits the k one-vs-all models from their statistics.
-func (m *Model) FitStats(stats []*labelmodel.Stats, opts Options) error {
-	if len(stats) != m.k {
-		return fmt.Errorf("multiclass: %d statistics for k = %d classes", len(stats), m.k)
-	}
-	cb, err := m.classBalance(opts)
-	if err != nil {
+// CheckOptions reports whether opts can fit m: a known method, and a
+// class balance of k finite non-negative entries or dev labels that are
+// classes. FitStats makes these checks first; a caller that keeps options
+// for later fits (the online loss) checks them once, up front.
+func (m *Model) CheckOptions(opts Options) error {
+	if err := m.models[0].CheckOptions(labelmodel.Options{Method: opts.Method}); err != nil {
 		return err
 	}
+	_, err := m.classBalance(opts)
+	return err
+}
+
+// FitStats fits the k one-vs-all models from their statistics. The k fits
+// are made on copies and kept only when all succeed, so a failed call
+// leaves the model as it was.
+func (m *Model) FitStats(stats []*labelmodel.Stats, opts Options) error {
+	if len(stats) != m.k {
+		return labelmodel.ShapeErrorf("statistics", len(stats), m.k, "multiclass: %d statistics for k = %d classes", len(stats), m.k)
+	}
+	if err := m.CheckOptions(opts); err != nil {
+		return err
+	}
+	cb, _ := m.classBalance(opts)
+	models := make([]*labelmodel.Model, m.k)
 	for c, b := range m.models {
-		err := b.FitStats(stats[c], labelmodel.Options{Method: opts.Method, ClassBalance: []float64{1 - cb[c], cb[c]}})
+		models[c] = b.Clone()
+		err := models[c].FitStats(stats[c], labelmodel.Options{Method: opts.Method, ClassBalance: []float64{1 - cb[c], cb[c]}})
 		if err != nil {
 			return fmt.Errorf("multiclass: class %d: %w", c, err)
 		}
 	}
-	m.cb = cb
-	m.acc = accuracies(stats, m.k)
+	m.models, m.cb, m.acc = models, cb, accuracies(stats, m.k)
 	return nil
 }
 
@@ -246,7 +262,7 @@ func (m *Model) PredictProba(v Votes) (*mat.Dense, error) {
 		return nil, labelmodel.ErrNotFitted
 	}
 	if v.M != m.spec.M {
-		return nil, fmt.Errorf("multiclass: votes have %d columns, the model has %d LFs", v.M, m.spec.M)
+		return nil, labelmodel.ShapeErrorf("votes", v.M, m.spec.M, "multiclass: votes have %d columns, the model has %d LFs", v.M, m.spec.M)
 	}
 	if err := v.Validate(m.k); err != nil {
 		return nil, err
@@ -353,11 +369,26 @@ type savedModel struct {
 	Models       []json.RawMessage `json:"models"`
 }
 
-// Load reads a model written by Save.
+// ErrCorruptModel is wrapped by the errors Load returns for a damaged
+// document.
+var ErrCorruptModel = errors.New("corrupted model")
+
+// Load reads a model written by Save. The document is decoded strictly
+// (unknown fields and trailing data are errors) and checked before any
+// binary model is built: k, the class balance (k probabilities summing to
+// 1), the accuracies (m probabilities) and k binary models of one graph.
 func Load(r io.Reader) (*Model, error) {
 	var doc savedModel
-	if err := json.NewDecoder(r).Decode(&doc); err != nil {
-		return nil, fmt.Errorf("multiclass: reading model: %v", err)
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("multiclass: reading model: %w", err)
+	}
+	bad := func(format string, a ...any) (*Model, error) {
+		return nil, fmt.Errorf("multiclass: %w: "+format, append([]any{ErrCorruptModel}, a...)...)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return bad("data after the model document")
 	}
 	if doc.Format != FormatName {
 		return nil, fmt.Errorf("multiclass: not a squid multiclass model (format %q)", doc.Format)
@@ -365,8 +396,16 @@ func Load(r io.Reader) (*Model, error) {
 	if doc.Version != 1 {
 		return nil, fmt.Errorf("multiclass: model format version %d is not supported (this build reads 1)", doc.Version)
 	}
-	if doc.K < 2 || len(doc.Models) != doc.K || len(doc.ClassBalance) != doc.K {
-		return nil, fmt.Errorf("multiclass: corrupted model: k = %d with %d models and %d class probabilities", doc.K, len(doc.Models), len(doc.ClassBalance))
+	if doc.K < 2 || doc.K > 127 || len(doc.Models) != doc.K || len(doc.ClassBalance) != doc.K {
+		return bad("k = %d with %d models and %d class probabilities", doc.K, len(doc.Models), len(doc.ClassBalance))
+	}
+	if !distribution(doc.ClassBalance) {
+		return bad("class_balance %v is not %d probabilities summing to 1", doc.ClassBalance, doc.K)
+	}
+	for i, a := range doc.Accuracies {
+		if !(a >= 0 && a <= 1) {
+			return bad("accuracy of LF %d is %v, want a probability", i, a)
+		}
 	}
 	m := &Model{k: doc.K, cb: doc.ClassBalance, acc: doc.Accuracies}
 	for c, raw := range doc.Models {
@@ -374,14 +413,35 @@ func Load(r io.Reader) (*Model, error) {
 		if err != nil {
 			return nil, fmt.Errorf("multiclass: class %d: %w", c, err)
 		}
-		if c > 0 && b.Spec().M != m.spec.M {
-			return nil, errors.New("multiclass: corrupted model: class models disagree on m")
+		if c > 0 && !specEqual(b.Spec(), m.spec) {
+			return bad("the class models disagree on the graph")
 		}
 		m.spec = b.Spec()
 		m.models = append(m.models, b)
+		if c == 0 && len(m.acc) != m.spec.M {
+			return bad("%d accuracies for %d LFs", len(m.acc), m.spec.M)
+		}
 	}
-	if len(m.acc) != m.spec.M {
-		return nil, fmt.Errorf("multiclass: corrupted model: %d accuracies for %d LFs", len(m.acc), m.spec.M)
+	if m.spec.Tasks() != 1 {
+		return bad("the class models have v = %d tasks, want one", m.spec.Tasks())
 	}
 	return m, nil
+}
+
+func specEqual(a, b labelmodel.Spec) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+// distribution reports whether x are probabilities summing to 1.
+func distribution(x []float64) bool {
+	var sum float64
+	for _, v := range x {
+		if !(v >= 0 && v <= 1) {
+			return false
+		}
+		sum += v
+	}
+	return math.Abs(sum-1) < 1e-6
 }

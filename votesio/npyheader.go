@@ -14,6 +14,40 @@ type npyHeaderInfo struct {
 	descr   string
 	fortran bool
 	shape   []int
+	size    int64 // bytes of the header, magic and length included
+}
+
+// maxElements bounds the number of values a header may declare (2^50, a
+// petabyte of int8), so that sizes computed from it never overflow.
+const maxElements = 1 << 50
+
+// elements returns the number of values the shape declares: the product
+// of its dimensions, an error when it passes maxElements (instead of
+// overflowing).
+func (h npyHeaderInfo) elements() (int, error) {
+	n := 1
+	for _, d := range h.shape {
+		if d != 0 && n > maxElements/d {
+			return 0, fmt.Errorf("shape %v declares more than 2^50 values", h.shape)
+		}
+		n *= d
+	}
+	return n, nil
+}
+
+// checkData reports a file whose data is shorter than its header declares
+// (dataBytes is what the file holds after the header, -1 when unknown), so
+// that nothing is sized from a header the file does not back.
+func (h npyHeaderInfo) checkData(elemSize int, dataBytes int64) error {
+	n, err := h.elements()
+	if err != nil {
+		return err
+	}
+	if dataBytes >= 0 && int64(n)*int64(elemSize) > dataBytes {
+		return fmt.Errorf("header declares shape %v of %s (%d bytes of data) but the file holds %d bytes after the header (the file is truncated)",
+			h.shape, h.descr, int64(n)*int64(elemSize), dataBytes)
+	}
+	return nil
 }
 
 // maxHeader bounds the header length a file may claim (NumPy writes a few
@@ -42,18 +76,21 @@ func readNpyHeader(r io.Reader) (npyHeaderInfo, error) {
 			return h, fmt.Errorf("truncated header length: %w", unexpected(err))
 		}
 		n = int(binary.LittleEndian.Uint16(b[:]))
+		h.size = 10
 	case 2, 3:
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
 			return h, fmt.Errorf("truncated header length: %w", unexpected(err))
 		}
 		n = int(binary.LittleEndian.Uint32(b[:]))
+		h.size = 12
 	default:
 		return h, fmt.Errorf("unsupported format version %d.%d", pre[6], pre[7])
 	}
 	if n > maxHeader {
 		return h, fmt.Errorf("header length %d is implausible", n)
 	}
+	h.size += int64(n)
 	buf := make([]byte, n)
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return h, fmt.Errorf("truncated header: %w", unexpected(err))

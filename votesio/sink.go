@@ -150,16 +150,19 @@ func ReadFloat64(r io.Reader) ([]float64, error) {
 	if h.descr != "<f8" || h.fortran {
 		return nil, fmt.Errorf("votesio: array of %s (fortran %v), want C-order <f8", h.descr, h.fortran)
 	}
-	n := 1
-	for _, d := range h.shape {
-		n *= d
+	n, err := h.elements()
+	if err != nil {
+		return nil, fmt.Errorf("votesio: %w", err)
 	}
-	if n > 1<<34 {
-		return nil, fmt.Errorf("votesio: shape %v is too large", h.shape)
-	}
-	raw := make([]byte, 8*n)
-	if _, err := io.ReadFull(r, raw); err != nil {
-		return nil, fmt.Errorf("votesio: reading data: %v", err)
+	// Read in pieces so that memory follows the bytes present, not the
+	// size the header claims.
+	var raw []byte
+	for len(raw) < 8*n {
+		piece := make([]byte, min(8*n-len(raw), 1<<20))
+		if _, err := io.ReadFull(r, piece); err != nil {
+			return nil, fmt.Errorf("votesio: reading data: %w (the file is truncated)", err)
+		}
+		raw = append(raw, piece...)
 	}
 	out := make([]float64, n)
 	for i := range out {

@@ -127,7 +127,16 @@ func Open(path string, conv Convention) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := NewSource(f, path, conv)
+	var s *Source
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		s, err = NewSource(f, path, conv)
+	} else {
+		size := int64(-1)
+		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
+			size = st.Size()
+		}
+		s, err = newNpySource(bufio.NewReaderSize(f, 1<<20), path, conv, size)
+	}
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -143,7 +152,29 @@ func NewSource(r io.Reader, name string, conv Convention) (*Source, error) {
 	if strings.EqualFold(filepath.Ext(name), ".csv") {
 		return newCSVSource(r, name, conv)
 	}
-	return newNpySource(bufio.NewReaderSize(r, 1<<20), name, conv)
+	return newNpySource(bufio.NewReaderSize(r, 1<<20), name, conv, -1)
+}
+
+// MaxCols is the most columns (LFs) a vote file may declare: a header
+// of a few bytes could otherwise declare (0, 10^9) and make every reader
+// size per-column state from it.
+const MaxCols = 1 << 16
+
+// ChunkBytes is the memory budget of one chunk of votes: ChunkRows never
+// asks for more rows than this many int8 votes hold.
+const ChunkBytes = 64 << 20
+
+// ChunkRows returns how many rows to read at a time: at most maxRows, at
+// most what ChunkBytes holds (and at least one row), and no more than the
+// file's rows when its header says how many. Buffers sized by it follow
+// the input, not a row count: a (0, 5000) .npy gets a one-row buffer,
+// not 2^20 x 5000 bytes.
+func (s *Source) ChunkRows(maxRows int) int {
+	rows := min(maxRows, max(1, ChunkBytes/s.Cols))
+	if s.Rows >= 0 {
+		rows = min(rows, max(1, s.Rows))
+	}
+	return max(rows, 1)
 }
 
 // Close closes the file.
@@ -180,7 +211,9 @@ func (s *Source) badValue(k int, x float64) error {
 }
 
 // newNpySource reads the header and returns a source over the data.
-func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
+// fileSize, when not -1, is the size of the whole file, checked against
+// the header's shape.
+func newNpySource(r io.Reader, name string, conv Convention, fileSize int64) (*Source, error) {
 	if err := conv.validate(); err != nil {
 		return nil, err
 	}
@@ -201,8 +234,8 @@ func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
 	default:
 		return nil, fmt.Errorf("%s: array has shape %v, want (n,) or (n, m)", name, shape)
 	}
-	if s.Cols == 0 || s.Rows > (1<<50)/s.Cols {
-		return nil, fmt.Errorf("%s: array shape %v is empty or too large", name, shape)
+	if s.Cols == 0 || s.Cols > MaxCols {
+		return nil, fmt.Errorf("%s: array shape %v has %d columns, want 1 to %d", name, shape, s.Cols, MaxCols)
 	}
 	dt := h.descr
 	if len(dt) < 3 {
@@ -215,6 +248,13 @@ func newNpySource(r io.Reader, name string, conv Convention) (*Source, error) {
 	size, err := strconv.Atoi(dt[2:])
 	if err != nil || (dt[1] != 'i' && dt[1] != 'u' && dt[1] != 'f') || (dt[1] == 'f' && size != 4 && size != 8) || (size != 1 && size != 2 && size != 4 && size != 8) {
 		return nil, fmt.Errorf("%s: unsupported dtype %q (want an integer or float array)", name, dt)
+	}
+	data := int64(-1)
+	if fileSize >= 0 {
+		data = fileSize - h.size
+	}
+	if err := h.checkData(size, data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	decode := decoder(dt[1], size, order)
 	// One-byte dtypes (the usual int8 votes) convert through a table.

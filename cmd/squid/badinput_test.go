@@ -83,7 +83,7 @@ var badInputs = []struct {
 	{"balance and dev", nil, "fit --class-balance 0.5,0.5 --dev-labels $D/Y.csv --votes $D/L.npy -o $D/m2.json", "not both"},
 	{"marginal multiclass", nil, "predict --marginal --model $D/model.json --votes $D/L.npy -o $D/p.npy", "--marginal applies to binary models"},
 	{"unknown command", nil, "frobnicate", "unknown command"},
-	{"missing -o", nil, "fit --votes $D/L.npy", "--o is required"},
+	{"missing -o", nil, "fit --votes $D/L.npy", "fit: -o is required"},
 	// Outputs.
 	{"fit -o votes", nil, "fit --votes $D/L.npy -o $D/L.npy", "output $D/L.npy is the input $D/L.npy"},
 	{"fit -o csv votes", nil, "fit --votes $D/L.csv -o $D/L.csv", "is the input $D/L.csv"},

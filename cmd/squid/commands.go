@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/squid-ws/squid/analysis"
 	"github.com/squid-ws/squid/labelmodel"
@@ -28,10 +29,17 @@ func required(fs *flag.FlagSet, names ...string) error {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	for _, n := range names {
 		if !set[n] {
-			return fmt.Errorf("%s: flag --%s is required", fs.Name(), n)
+			return fmt.Errorf("%s: %s is required (see squid %s -h)", cmdName(fs), flagName(n), cmdName(fs))
 		}
 	}
 	return nil
+}
+
+// given reports whether the flag name was set on the command line.
+func given(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func readSpec(path string, m int, noAbstain bool) (labelmodel.Spec, error) {
@@ -61,6 +69,9 @@ func parseSpec(b []byte) (labelmodel.Spec, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&spec); err != nil {
 		return spec, fmt.Errorf("bad graph file: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return spec, errors.New("bad graph file: data after the graph object")
 	}
 	return spec, nil
 }
@@ -135,6 +146,7 @@ func (f *fitter) save(w io.Writer) error {
 }
 
 func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	start := time.Now()
 	fs := newFlags("fit", stderr)
 	var in inputFlags
 	in.register(fs)
@@ -148,7 +160,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	exactSep := fs.Bool("exact-separators", false, "exact junction-tree factorisation (FlyingSquid counts a non-uniform class balance twice)")
 	exactDeps := fs.Bool("exact-dependencies", false, "estimate cliques of dependent LFs directly (FlyingSquid's system mixes in a conditional probability)")
 	out := fs.String("o", "", "output model file (JSON); - for standard output")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := required(fs, "votes", "o"); err != nil {
@@ -201,18 +213,22 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	if err := eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, _ int) error { return f.add(data, n, src.Cols) }); err != nil {
+	var rows int64
+	if err := eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, _ int) error { rows += int64(n); return f.add(data, n, src.Cols) }); err != nil {
 		return err
 	}
 	if err := f.fit(opts); err != nil {
 		return fmt.Errorf("%s: %w", *votesPath, err)
 	}
-	if f.binary != nil {
-		for _, w := range f.binary.Warnings() {
-			fmt.Fprintln(stderr, "warning:", w)
-		}
+	warnings := f.warnings()
+	if w := conventionWarning(f.bstats, conv); w != "" {
+		warnings = append(warnings, w)
 	}
-	return o.writeAll(ctx, f.save)
+	if err := o.writeAll(ctx, f.save); err != nil {
+		return err
+	}
+	printFitSummary(stderr, f, warnings, rows, src.Cols, *method, start)
+	return nil
 }
 
 func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -223,12 +239,16 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
 	marginal := fs.Bool("marginal", false, "write P(Y_t = +1) per task (n x v) instead of P(Y) over the 2^v patterns")
 	out := fs.String("o", "", "output (.npy float64, or .csv), written chunk by chunk; - writes CSV to standard output")
-	if err := fs.Parse(args); err != nil {
+	var lab labelFlags
+	lab.register(fs)
+	fs.Lookup("classes").Usage = "number of classes of the votes: the model's (a multiclass model reads class votes 0..k-1); another value is an error"
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := required(fs, "model", "votes", "o"); err != nil {
 		return err
 	}
+	classesGiven := in.classes
 	o, err := checkOutput(*out, stdout, *modelPath, *votesPath)
 	if err != nil {
 		return err
@@ -237,21 +257,32 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if given(fs, "classes") && classesGiven != model.classes() {
+		return fmt.Errorf("--classes %d: the model %s has %d classes", classesGiven, *modelPath, model.classes())
+	}
 	in.classes = model.classes()
 	conv, err := in.convention()
+	if err != nil {
+		return err
+	}
+	hard, labelCols, labelNames, err := lab.newHardLabels(model, conv, *marginal)
 	if err != nil {
 		return err
 	}
 	if *marginal && model.multi != nil {
 		return errors.New("--marginal applies to binary models; a multiclass model predicts P(Y = c) per class")
 	}
-	src, err := votesio.Open(*votesPath, conv)
+	src, err := model.openVotes(*votesPath, conv)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	cols, names, predict := predictor(model, *marginal)
-	sink, err := o.sink(cols, names)
+	cols, names, predict := predictor(model, *marginal || hard != nil)
+	sinkCols, sinkNames := cols, names
+	if hard != nil {
+		sinkCols, sinkNames = labelCols, labelNames
+	}
+	sink, err := o.sink(sinkCols, sinkNames)
 	if err != nil {
 		return err
 	}
@@ -259,6 +290,9 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		p := make([]float64, n*cols)
 		if err := predict(p, data, n, src.Cols); err != nil {
 			return fmt.Errorf("%s: rows from %d: %w", *votesPath, first, err)
+		}
+		if hard != nil {
+			p = hard.labels(p, data, n, first, src.Cols)
 		}
 		return sink.Write(p)
 	})
@@ -316,7 +350,7 @@ func predictor(model anyModel, marginal bool) (int, []string, func(out []float64
 func cmdAccuracies(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("accuracies", stderr)
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit)")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := required(fs, "model"); err != nil {
@@ -328,17 +362,18 @@ func cmdAccuracies(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	joint, given := model.accuracies()
 	doc := struct {
+		LFNames             []string  `json:"lf_names,omitempty"`
 		Accuracies          []float64 `json:"accuracies,omitempty"`
 		AccuraciesGivenVote []float64 `json:"accuracies_given_vote"`
 		ClassBalance        []float64 `json:"class_balance"`
 		Warnings            []string  `json:"warnings"`
-	}{Accuracies: joint, AccuraciesGivenVote: given, Warnings: []string{}}
+	}{LFNames: model.spec().LFNames, Accuracies: joint, AccuraciesGivenVote: given, Warnings: []string{}}
 	if model.multi != nil {
 		doc.ClassBalance = model.multi.ClassBalance()
 	} else {
 		doc.ClassBalance = model.binary.ClassBalance()
-		doc.Warnings = append(doc.Warnings, model.binary.Warnings()...)
 	}
+	doc.Warnings = append(doc.Warnings, (&fitter{binary: model.binary, multi: model.multi}).warnings()...)
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -351,12 +386,27 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
 	dev := fs.String("dev-labels", "", "gold labels for the same rows (.npy or .csv, n): adds each LF's empirical accuracy")
 	graphPath := fs.String("graph", "", "graph file for the label model's estimates (default: m LFs on one task)")
+	modelPath := fs.String("model", "", "fitted model (JSON from squid fit): its estimated accuracies, instead of fitting the rows analysed")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := required(fs, "votes"); err != nil {
 		return err
+	}
+	var model *anyModel
+	if *modelPath != "" {
+		if *graphPath != "" {
+			return errors.New("give --model or --graph, not both (the model has its graph)")
+		}
+		m, err := loadAnyModel(*modelPath)
+		if err != nil {
+			return err
+		}
+		if given(fs, "classes") && in.classes != m.classes() {
+			return fmt.Errorf("--classes %d: the model %s has %d classes", in.classes, *modelPath, m.classes())
+		}
+		in.classes, model = m.classes(), &m
 	}
 	conv, err := in.convention()
 	if err != nil {
@@ -387,7 +437,15 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	f, ferr := newFitter(spec, in.classes) // the estimate is optional: m < 3 has none
+	var f *fitter
+	ferr := errors.New("a fitted model gives the estimate")
+	if model != nil {
+		if src.Cols != model.lfs() {
+			return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.lfs())
+		}
+	} else {
+		f, ferr = newFitter(spec, in.classes) // the estimate is optional: m < 3 has none
+	}
 	err = eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, first int) error {
 		var g []int8
 		if gold != nil {
@@ -410,7 +468,9 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("%s has %d labels for %d rows of votes", *dev, len(gold), summary.Rows())
 	}
 	var estimated []float64
-	if ferr == nil && summary.Rows() > 0 {
+	if model != nil {
+		_, estimated = model.accuracies()
+	} else if ferr == nil && summary.Rows() > 0 {
 		if err := f.fit(fitOptions{method: string(labelmodel.TripletMean)}); err == nil {
 			if f.multi != nil {
 				estimated, _ = f.multi.AccuraciesGivenVote()
@@ -422,6 +482,11 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	} else if ferr != nil {
 		fmt.Fprintln(stderr, "warning: no label-model estimate:", ferr)
+	}
+	if model != nil {
+		summary.SetNames(model.spec().LFNames)
+	} else {
+		summary.SetNames(spec.LFNames)
 	}
 	lfs := summary.LFs(estimated)
 	if *asJSON {

@@ -23,7 +23,7 @@ func cmdDemo(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
 	n := fs.Int("n", 20000, "rows to generate")
 	seed := fs.Uint64("seed", 1, "random seed")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	data, err := synth.Generate(synth.Config{N: *n, LFs: demoLFs, PPositive: 0.5, Seed: *seed})
@@ -54,6 +54,7 @@ func cmdDemo(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	var lmRight, mvRight int
+	ties, _ := labelmodel.NewLabeler(labelmodel.TieNegative, 0)
 	for r := 0; r < data.N; r++ {
 		lm := int8(-1)
 		if marg.At(r, 0) > 0.5 {
@@ -62,7 +63,7 @@ func cmdDemo(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		if lm == data.Y[r] {
 			lmRight++
 		}
-		if bench.MajorityVote(votes.Row(r)) == data.Y[r] {
+		if labelmodel.MajorityVote(votes.Row(r), ties) == data.Y[r] {
 			mvRight++
 		}
 	}
@@ -74,7 +75,7 @@ func cmdDemo(_ context.Context, args []string, stdout, stderr io.Writer) error {
 func cmdBench(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("bench", stderr)
 	quick := fs.Bool("quick", false, "small sizes only")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	return bench.Table(stdout, *quick)

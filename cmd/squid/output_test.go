@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -102,7 +103,9 @@ func TestOutputNeverReplacesAnInput(t *testing.T) {
 func TestOutputToStdout(t *testing.T) {
 	dir, model, votes, n := fixture(t)
 	before := snapshot(t, dir)
-	js, err := squid(t, "fit", "--votes", votes, "-o", "-")
+	var stdout, stderr bytes.Buffer // fit's summary line goes to stderr
+	err := run(context.Background(), []string{"fit", "--votes", votes, "-o", "-"}, &stdout, &stderr)
+	js := stdout.String()
 	var doc map[string]any
 	if err != nil || json.Unmarshal([]byte(js), &doc) != nil || doc["format"] == nil {
 		t.Errorf("fit -o -: %v\n%.200s", err, js)

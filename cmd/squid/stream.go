@@ -42,8 +42,8 @@ func (in inputFlags) convention() (votesio.Convention, error) {
 	if in.classes < 2 || in.classes > 127 {
 		return votesio.Convention{}, fmt.Errorf("--classes %d: want 2 to 127", in.classes)
 	}
-	if in.chunk < 1 {
-		return votesio.Convention{}, fmt.Errorf("--chunk %d: want a positive number of rows", in.chunk)
+	if in.chunk < 1 || in.chunk > maxChunk {
+		return votesio.Convention{}, fmt.Errorf("--chunk %d: want 1 to %d rows", in.chunk, maxChunk)
 	}
 	header := votesio.HeaderAuto
 	switch {
@@ -61,6 +61,10 @@ func (in inputFlags) convention() (votesio.Convention, error) {
 	return votesio.Convention{Abstain: abstain, Classes: in.classes, Header: header}, nil
 }
 
+// maxChunk bounds --chunk; the buffer is also capped at
+// votesio.ChunkBytes and at the file's rows (Source.ChunkRows).
+const maxChunk = 1 << 26
+
 // eachChunk streams the votes of src in chunks of rows, with a progress
 // bar on stderr when it is a terminal. It stops with an error when ctx is
 // cancelled (SIGINT, SIGTERM).
@@ -75,7 +79,7 @@ func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Wri
 	// A read blocked on a pipe or FIFO would not see ctx until more data
 	// came: closing the source on cancellation ends it now.
 	defer context.AfterFunc(ctx, func() { src.Close() })()
-	chunk := make([]int8, rows*src.Cols)
+	chunk := make([]int8, src.ChunkRows(rows)*src.Cols)
 	first := 0
 	for {
 		if err := interrupted(ctx); err != nil {
@@ -129,6 +133,30 @@ func loadAnyModel(path string) (anyModel, error) {
 	}
 	return m, nil
 }
+
+// spec returns the model's graph (of every class model for k classes).
+func (m anyModel) spec() labelmodel.Spec {
+	if m.multi != nil {
+		return m.multi.Binary(0).Spec()
+	}
+	return m.binary.Spec()
+}
+
+// openVotes opens a vote file for the model: one column per LF.
+func (m anyModel) openVotes(path string, conv votesio.Convention) (*votesio.Source, error) {
+	src, err := votesio.Open(path, conv)
+	if err != nil {
+		return nil, err
+	}
+	if src.Cols != m.lfs() {
+		src.Close()
+		return nil, fmt.Errorf("%s: votes have %d columns, the model has %d LFs", path, src.Cols, m.lfs())
+	}
+	return src, nil
+}
+
+// lfs returns the number of LFs the model was fitted for.
+func (m anyModel) lfs() int { return m.spec().M }
 
 func (m anyModel) classes() int {
 	if m.multi != nil {

@@ -1,0 +1,100 @@
+package fsloss
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/squid-ws/squid/labelmodel"
+	"github.com/squid-ws/squid/multiclass"
+)
+
+// A configuration that can never fit is rejected by New (old code took it,
+// then every Forward failed after buffering its first row, so each retry
+// grew the buffer).
+func TestNewValidatesFitOptions(t *testing.T) {
+	for name, fit := range map[string]labelmodel.Options{
+		"class balance length": {ClassBalance: []float64{0.2, 0.3, 0.5}},
+		"negative balance":     {ClassBalance: []float64{-1, 2}},
+		"unknown method":       {Method: "sgd"},
+		"unknown negative":     {Negative: "zero"},
+		"dev label":            {DevLabels: []int8{1, 0}},
+	} {
+		if _, err := New(Config{Spec: labelmodel.Spec{M: 3}, Fit: fit}); err == nil {
+			t.Errorf("%s: New accepted %+v", name, fit)
+		}
+	}
+	_, err := NewMulticlass(MulticlassConfig{Spec: labelmodel.Spec{M: 3}, K: 3, Fit: multiclass.Options{ClassBalance: []float64{1, 1}}})
+	var se *labelmodel.ShapeError
+	if !errors.As(err, &se) || se.Want != 3 {
+		t.Errorf("multiclass class balance of 2 for k = 3: %v, want a ShapeError", err)
+	}
+}
+
+// state captures everything a Forward may change, bit for bit.
+func state(t *testing.T, l *Loss) []byte {
+	t.Helper()
+	stats, err := l.stats.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ckpt, err := l.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(stats, ckpt...)
+}
+
+// A Forward whose refit fails part way through the batch leaves the
+// statistics, the buffer, its position and the model bit-identical (old
+// code kept the rows pushed before the failing refit).
+func TestFailedRefitChangesNothing(t *testing.T) {
+	cfg := Config{Spec: labelmodel.Spec{M: 5, LFEdges: [][2]int{{0, 1}}}, Fit: labelmodel.Options{ExactDependencies: true},
+		BufferCapacity: 4, UpdateFrequency: 2, WarmUp: 1}
+	loss, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := []int8{1, 1, 1, 1, -1, -1, -1, -1, 1, -1, 1, 1, 1, -1, 1, -1, -1, -1, -1, 1, 1, -1, 1, 1, 1, 1, 1, 1, -1, 1}
+	if _, err := loss.Forward(tensor.New(tensor.WithShape(6), tensor.WithBacking(make([]float64, 6))),
+		tensor.New(tensor.WithShape(6, 5), tensor.WithBacking(good))); err != nil {
+		t.Fatal(err)
+	}
+	before := state(t, loss)
+	// LFs 2 to 4 abstain: once the buffer holds only these rows, the
+	// dependent clique has no LF of non-zero accuracy to be estimated from.
+	silent := make([]int8, 6*5)
+	for r := 0; r < 6; r++ {
+		silent[r*5], silent[r*5+1] = 1, 1
+	}
+	_, err = loss.Forward(tensor.New(tensor.WithShape(6), tensor.WithBacking(make([]float64, 6))),
+		tensor.New(tensor.WithShape(6, 5), tensor.WithBacking(silent)))
+	if err == nil || !strings.Contains(err.Error(), "refitting") {
+		t.Fatalf("error %v, want a refit failure", err)
+	}
+	if !bytes.Equal(state(t, loss), before) {
+		t.Error("a failed Forward changed the statistics, buffer, position or model")
+	}
+	if _, err := loss.Forward(tensor.New(tensor.WithShape(6), tensor.WithBacking(make([]float64, 6))),
+		tensor.New(tensor.WithShape(6, 5), tensor.WithBacking(good))); err != nil {
+		t.Fatalf("the loss is unusable after a failed Forward: %v", err)
+	}
+}
+
+// A checkpoint of a few bytes that declares a huge buffer is rejected
+// before the buffer is allocated (old code allocated m x capacity first).
+func TestCheckpointBufferCheckedFirst(t *testing.T) {
+	doc := `{"format": "squid-fsloss", "version": 1, "config": {"spec": {"m": 3}, "buffer_capacity": 1000000000000}, "size": 0, "index": 0, "buffer": []}`
+	var l Loss
+	if err := l.UnmarshalBinary([]byte(doc)); err == nil || !strings.Contains(err.Error(), "corrupted checkpoint") {
+		t.Errorf("error %v", err)
+	}
+	mdoc := `{"format": "squid-fsloss-multiclass", "version": 1, "config": {"Spec": {"m": 3}, "K": 3, "BufferCapacity": 1000000000000}, "size": 0, "index": 0, "buffer": []}`
+	var ml MulticlassLoss
+	if err := ml.UnmarshalBinary([]byte(mdoc)); err == nil || !strings.Contains(err.Error(), "corrupted checkpoint") {
+		t.Errorf("multiclass: error %v", err)
+	}
+}
