@@ -218,21 +218,35 @@ func selfTestCountDevice(d *Device, votes []int8, m int, want cpu.Counts) error 
 	return nil
 }
 
-// selfTestLoss runs the four loss kernels (fused from a log-odds table and
-// against given labels, float32 and float64 logits) over one batch in two
-// segments, and compares loss, labels and gradients with fsloss's CPU
-// scoring against the same labels.
+// selfTestLoss runs the loss-step kernel (float32 and float64 logits) over
+// one batch labelled by two fitted models with given labels between them,
+// and compares loss, labels and gradients with fsloss's CPU scoring
+// against the same labels.
 func selfTestLoss(d *Device, r *rand.Rand, votes []int8, m int, table cpu.LogOdds) error {
 	batch := len(votes) / m
-	post := make([]float64, 2*batch)
-	base, factors := table.Factors()
-	cpu.Posterior(post, votes, m, base, factors)
-	labels := make([]float64, batch)
-	for i := range labels {
-		labels[i] = post[2*i+1]
+	other := cpu.NewLogOdds(m)
+	for i := range other {
+		other[i] = -table[i] / 2
 	}
-	half := batch / 2
-	segs := []fsloss.Segment{{From: 0, To: half, LogOdds: table}, {From: half, To: batch, Labels: labels[half:]}}
+	third := batch / 3
+	segs := []fsloss.Segment{{From: 0, To: third, LogOdds: table}, {From: third, To: 2 * third}, {From: 2 * third, To: batch, LogOdds: other}}
+	labels := make([]float64, batch)
+	post := make([]float64, 2*batch)
+	for _, s := range segs {
+		t := s.LogOdds
+		if t == nil { // given labels: any in [0, 1]
+			for i := s.From; i < s.To; i++ {
+				labels[i] = r.Float64()
+			}
+			segs[1].Labels = labels[s.From:s.To]
+			continue
+		}
+		base, factors := t.Factors()
+		cpu.Posterior(post[2*s.From:2*s.To], votes[s.From*m:s.To*m], m, base, factors)
+		for i := s.From; i < s.To; i++ {
+			labels[i] = post[2*i+1]
+		}
+	}
 	x64, x32 := make([]float64, batch), make([]float32, batch)
 	for i := range x64 {
 		x32[i] = float32(3 * r.NormFloat64())
@@ -251,7 +265,7 @@ func selfTestLoss(d *Device, r *rand.Rand, votes []int8, m int, table cpu.LogOdd
 		if err != nil {
 			return fmt.Errorf("cuda: self-test: %w", err)
 		}
-		res, err := d.score(votes, m, buf, pw, segs)
+		res, err := d.scoreOnce(votes, m, buf, pw, segs)
 		buf.Free()
 		if err != nil {
 			return fmt.Errorf("cuda: self-test: %w", err)

@@ -76,7 +76,7 @@ func BenchmarkTriplet(b *testing.B) {
 func BenchmarkFusedLoss(b *testing.B) {
 	r := rand.New(rand.NewPCG(3, 3))
 	const m = 10
-	table := make([]float64, 3*m+1)
+	table := cpu.NewLogOdds(m)
 	for i := range table {
 		table[i] = r.NormFloat64()
 	}
@@ -98,6 +98,65 @@ func BenchmarkFusedLoss(b *testing.B) {
 			}
 			reportBandwidth(b, int64(batch*(m+4+8+4)))
 		})
+		buf.Free()
+	}
+}
+
+// BenchmarkLossStepHost measures the host work a GPU loss step adds to
+// fsloss's push and refits: the plan from the segments and its staging
+// (what is copied to pinned memory, then to the GPU in one copy), with
+// refits every 10 rows at m = 20.
+func BenchmarkLossStepHost(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 5))
+	const m = 20
+	for _, batch := range []int{256, 4096, 65536} {
+		segs, votes := refitSegments(r, batch, m), randomVotes(r, batch, m)
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			var staged []byte
+			for i := 0; i < b.N; i++ {
+				p, err := planSegments(segs, votes, batch, m)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if l := p.layout(); int64(len(staged)) < l.end {
+					staged = make([]byte, l.end)
+				}
+				p.stage(staged)
+			}
+			b.SetBytes(int64(len(staged)))
+		})
+	}
+}
+
+// BenchmarkLossStep measures a whole GPU loss step from host data (plan,
+// staging, one copy, one launch, the loss back, one stream wait) with
+// refits every 10 rows at m = 20; on the stand-in it measures the host
+// emulator instead.
+func BenchmarkLossStep(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 5))
+	const m = 20
+	for _, batch := range []int{256, 4096, 65536} {
+		segs, votes := refitSegments(r, batch, m), randomVotes(r, batch, m)
+		x := make([]float32, batch)
+		buf, err := dev.ToDevice(tensor.New(tensor.WithShape(batch, 1), tensor.WithBacking(x)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := &stepper{d: dev}
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				p, err := planSegments(segs, votes, batch, m)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := s.run(p, buf, 1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res.Free()
+			}
+		})
+		s.close()
 		buf.Free()
 	}
 }

@@ -18,6 +18,10 @@ type Buffer struct {
 	ptr   cu.DevicePtr
 	shape tensor.Shape
 	dt    tensor.Dtype
+	// set and owner: a view of a loss step's outputs, which Free hands back
+	// to the stepper that owns them instead of freeing.
+	set   *outSet
+	owner *stepper
 }
 
 // Shape returns the buffer's tensor shape.
@@ -52,10 +56,18 @@ func (b *Buffer) ToHost() (*tensor.Dense, error) {
 	return tensor.New(tensor.WithShape(b.shape.Clone()...), tensor.WithBacking(backing)), nil
 }
 
-// Free releases the device memory. Freeing a buffer twice does nothing.
+// Free releases the device memory (a loss's outputs go back to the loss,
+// for its next steps). Freeing a buffer twice does nothing.
 func (b *Buffer) Free() error {
 	if b == nil {
 		return nil
+	}
+	if b.owner != nil {
+		if b.ptr == 0 {
+			return nil
+		}
+		b.ptr = 0
+		return b.owner.release(b.set)
 	}
 	return b.d.freeOnce(&b.ptr)
 }

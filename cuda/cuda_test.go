@@ -306,6 +306,28 @@ func requireSameResult(t *testing.T, what string, got Result, want fsloss.Result
 	}
 }
 
+// goldenStep runs batch b of the golden stream through the CPU and the
+// GPU loss.
+func goldenStep(t *testing.T, cpuLoss *fsloss.Loss, gpuLoss *Loss, b int) (Result, fsloss.Result) {
+	t.Helper()
+	x, weak := goldenStream(t, b)
+	want, err := cpuLoss.Forward(x, weak)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf, err := dev.ToDevice(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer buf.Free()
+	_, weak = goldenStream(t, b)
+	got, err := gpuLoss.Forward(buf, weak)
+	if err != nil {
+		t.Fatalf("batch %d: %v", b, err)
+	}
+	return got, want
+}
+
 // The GPU loss reproduces fsloss.Loss.Forward on the golden stream (float32
 // logits on the device, refits inside batches, a first fit on one row or
 // after the default warm-up's majority-vote segments, and with ClampVals
@@ -326,22 +348,8 @@ func TestLossForwardMatchesCPU(t *testing.T) {
 			t.Fatal(err)
 		}
 		for b := 0; b < 10; b++ {
-			x, weak := goldenStream(t, b)
-			want, err := cpuLoss.Forward(x, weak)
-			if err != nil {
-				t.Fatal(err)
-			}
-			buf, err := dev.ToDevice(x)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, weak = goldenStream(t, b)
-			got, err := gpuLoss.Forward(buf, weak)
-			if err != nil {
-				t.Fatalf("pw %v clamp %v batch %d: %v", cfg.PosWeight, cfg.ClampVals, b, err)
-			}
+			got, want := goldenStep(t, cpuLoss, gpuLoss, b)
 			requireSameResult(t, fmt.Sprintf("pw %v clamp %v batch %d", cfg.PosWeight, cfg.ClampVals, b), got, want)
-			buf.Free()
 			got.Free()
 		}
 		if n := gpuLoss.CPUSteps(); n != 0 {

@@ -33,8 +33,9 @@ type Device struct {
 	lost error
 	// scratch is what counting keeps on the device between calls.
 	scratch *countScratch
-	// stream is where launches go (the legacy default stream unless an
-	// operation pipelines on its own streams).
+	// stream is where launches go: an operation's own stream while it
+	// holds the device (doOn, the counting pipeline); the default stream
+	// otherwise.
 	stream cu.Stream
 }
 
@@ -97,6 +98,29 @@ func (d *Device) Lost() error {
 // do runs f with the device's context current on a locked OS thread. A
 // sticky error marks the device lost: later calls fail at once.
 func (d *Device) do(f func() error) error {
+	return d.hold(f, func() error {
+		// Kernels run asynchronously: a fault in one surfaces here at the
+		// latest, inside the operation that launched it.
+		return wrap("running the kernels", cu.Synchronize())
+	})
+}
+
+// doOn runs f like do, with f's launches on stream s, and ends by waiting
+// for s alone instead of the whole context, on every path (so no copy f
+// queued still reads host memory after doOn returns).
+func (d *Device) doOn(s cu.Stream, f func() error) error {
+	return d.hold(func() error {
+		d.stream = s
+		defer func() { d.stream = cu.NoStream }()
+		err := f()
+		return errors.Join(err, wrap("running the kernels", s.Synchronize()))
+	}, nil)
+}
+
+// hold runs f, then end when f succeeded, holding the device with its
+// context current on a locked OS thread; a sticky error marks the device
+// lost.
+func (d *Device) hold(f, end func() error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.lost != nil {
@@ -108,10 +132,8 @@ func (d *Device) do(f func() error) error {
 	if err == nil {
 		err = f()
 	}
-	if err == nil {
-		// Kernels run asynchronously: a fault in one surfaces here at the
-		// latest, inside the operation that launched it.
-		err = wrap("running the kernels", cu.Synchronize())
+	if err == nil && end != nil {
+		err = end()
 	}
 	if sticky(err) {
 		d.lost = fmt.Errorf("%w: %w", ErrContextLost, err)

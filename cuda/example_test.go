@@ -5,8 +5,12 @@ package cuda_test
 import (
 	"fmt"
 
+	"gorgonia.org/tensor"
+
 	"github.com/squid-ws/squid/cpu"
 	"github.com/squid-ws/squid/cuda"
+	"github.com/squid-ws/squid/fsloss"
+	"github.com/squid-ws/squid/labelmodel"
 )
 
 // Votes uploaded once are counted on the device as often as needed; only
@@ -41,4 +45,43 @@ func ExampleDevice_CountDevice() {
 	// Output:
 	// positives [2 2 2] negatives [1 1 2]
 	// LFs 0 and 2: {PP:0 PN:2 NP:1 NN:0}
+}
+
+// A training loop's loss on the GPU: logits stay in device memory, each
+// batch is one Forward (one kernel launch however many refits it holds),
+// and every result is freed so that the next step reuses its memory.
+func ExampleDevice_NewLoss() {
+	d, err := cuda.Open(0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	loss, err := d.NewLoss(fsloss.Config{Spec: labelmodel.Spec{M: 3}, UpdateFrequency: 2, WarmUp: 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer loss.Close()
+	votes := []int8{1, 1, 0, -1, -1, -1, 1, 0, 1, -1, 1, -1, 1, 1, 1, 0, -1, -1}
+	x := []float32{2, -1, 0.5, -0.5, 1.5, -2}
+	for step := range 2 {
+		weak := tensor.New(tensor.WithShape(3, 3), tensor.WithBacking(append([]int8{}, votes[9*step:9*step+9]...)))
+		logits, err := d.ToDevice(tensor.New(tensor.WithShape(3, 1), tensor.WithBacking(append([]float32{}, x[3*step:3*step+3]...))))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		res, err := loss.Forward(logits, weak)
+		logits.Free()
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		labels, _ := res.Labels.ToHost()
+		fmt.Printf("step %d: loss %.4f, labels %.3f\n", step, res.Loss, labels.Data())
+		res.Free() // back to the loss, for the next step
+	}
+	// Output:
+	// step 0: loss 0.3056, labels [1.000 0.000 0.995]
+	// step 1: loss 0.3126, labels [0.211 0.998 0.013]
 }

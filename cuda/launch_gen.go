@@ -32,24 +32,14 @@ func (d *Device) launchTripletMedian(grid, block dim3, pairs cu.DevicePtr, lf cu
 	return d.launch(kernels.TripletMedian, grid, block, []unsafe.Pointer{unsafe.Pointer(&pairs), unsafe.Pointer(&lf), unsafe.Pointer(&comp), unsafe.Pointer(&m), unsafe.Pointer(&e0), unsafe.Pointer(&capacity), unsafe.Pointer(&scratch), unsafe.Pointer(&median), unsafe.Pointer(&count), unsafe.Pointer(&zeros)})
 }
 
-// launchFusedBCEF64 runs squid_fused_bce_f64 (kernels/squid.cu) over grid x block.
-func (d *Device) launchFusedBCEF64(grid, block dim3, votes cu.DevicePtr, batch int64, m int64, table cu.DevicePtr, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, rowLoss cu.DevicePtr, loss cu.DevicePtr, denom int64) error {
-	return d.launch(kernels.FusedBCEF64, grid, block, []unsafe.Pointer{unsafe.Pointer(&votes), unsafe.Pointer(&batch), unsafe.Pointer(&m), unsafe.Pointer(&table), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&rowLoss), unsafe.Pointer(&loss), unsafe.Pointer(&denom)})
+// launchLossStepF64 runs squid_loss_step_f64 (kernels/squid.cu) over grid x block.
+func (d *Device) launchLossStepF64(grid, block dim3, votes cu.DevicePtr, model cu.DevicePtr, tables cu.DevicePtr, given cu.DevicePtr, batch int64, m int64, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, rowLoss cu.DevicePtr, loss cu.DevicePtr) error {
+	return d.launch(kernels.LossStepF64, grid, block, []unsafe.Pointer{unsafe.Pointer(&votes), unsafe.Pointer(&model), unsafe.Pointer(&tables), unsafe.Pointer(&given), unsafe.Pointer(&batch), unsafe.Pointer(&m), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&rowLoss), unsafe.Pointer(&loss)})
 }
 
-// launchFusedBCEF32 runs squid_fused_bce_f32 (kernels/squid.cu) over grid x block.
-func (d *Device) launchFusedBCEF32(grid, block dim3, votes cu.DevicePtr, batch int64, m int64, table cu.DevicePtr, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, rowLoss cu.DevicePtr, loss cu.DevicePtr, denom int64) error {
-	return d.launch(kernels.FusedBCEF32, grid, block, []unsafe.Pointer{unsafe.Pointer(&votes), unsafe.Pointer(&batch), unsafe.Pointer(&m), unsafe.Pointer(&table), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&rowLoss), unsafe.Pointer(&loss), unsafe.Pointer(&denom)})
-}
-
-// launchBCEF64 runs squid_bce_f64 (kernels/squid.cu) over grid x block.
-func (d *Device) launchBCEF64(grid, block dim3, batch int64, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, rowLoss cu.DevicePtr, loss cu.DevicePtr, denom int64) error {
-	return d.launch(kernels.BCEF64, grid, block, []unsafe.Pointer{unsafe.Pointer(&batch), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&rowLoss), unsafe.Pointer(&loss), unsafe.Pointer(&denom)})
-}
-
-// launchBCEF32 runs squid_bce_f32 (kernels/squid.cu) over grid x block.
-func (d *Device) launchBCEF32(grid, block dim3, batch int64, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, rowLoss cu.DevicePtr, loss cu.DevicePtr, denom int64) error {
-	return d.launch(kernels.BCEF32, grid, block, []unsafe.Pointer{unsafe.Pointer(&batch), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&rowLoss), unsafe.Pointer(&loss), unsafe.Pointer(&denom)})
+// launchLossStepF32 runs squid_loss_step_f32 (kernels/squid.cu) over grid x block.
+func (d *Device) launchLossStepF32(grid, block dim3, votes cu.DevicePtr, model cu.DevicePtr, tables cu.DevicePtr, given cu.DevicePtr, batch int64, m int64, logits cu.DevicePtr, pw float64, labels cu.DevicePtr, grad cu.DevicePtr, rowLoss cu.DevicePtr, loss cu.DevicePtr) error {
+	return d.launch(kernels.LossStepF32, grid, block, []unsafe.Pointer{unsafe.Pointer(&votes), unsafe.Pointer(&model), unsafe.Pointer(&tables), unsafe.Pointer(&given), unsafe.Pointer(&batch), unsafe.Pointer(&m), unsafe.Pointer(&logits), unsafe.Pointer(&pw), unsafe.Pointer(&labels), unsafe.Pointer(&grad), unsafe.Pointer(&rowLoss), unsafe.Pointer(&loss)})
 }
 
 // launchPosteriorLogOdds runs squid_posterior_logodds (kernels/squid.cu) over grid x block.

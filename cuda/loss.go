@@ -17,10 +17,19 @@ import (
 // and scoring on the GPU, over logits in device memory. A trainer holds
 // one Loss and calls Forward once per batch, as with fsloss.Loss: the rows'
 // weak labels enter the buffer and refit the label model on the CPU (the
-// refit is a small solve), then every run of rows labelled by one fitted
-// model is one launch of the fused kernel, which makes the labels from the
-// votes and scores the logits, all runs adding to one batch mean on the
-// device.
+// refit is a small solve), then the whole batch is one launch of the fused
+// kernel (squid_loss_step), however many refits it holds: each row carries
+// the index of its fitted model's log-odds table, or a label made on the
+// host (warm-up majority votes, ClampVals, a model without a table), and
+// the kernel makes the labels from the votes, scores the logits and
+// reduces the batch mean on the device.
+//
+// A step's input (votes, model indices, tables, given labels) goes to the
+// GPU as one copy from pinned host memory into a device buffer the Loss
+// keeps, the outputs are written into output buffers it reuses once the
+// caller has freed them (Result.Free hands them back), and the step waits
+// only for its own stream, once, for the loss value. Close releases that
+// memory.
 //
 // Forward is all or nothing: when a GPU step fails, the loss's state is
 // restored to what it was before the call and the step is computed on the
@@ -31,6 +40,7 @@ import (
 type Loss struct {
 	dev    *Device
 	host   *fsloss.Loss
+	steps  stepper
 	notice sync.Once
 	// cpuSteps counts the steps computed on the CPU.
 	cpuSteps int
@@ -46,8 +56,13 @@ func (d *Device) NewLoss(cfg fsloss.Config) (*Loss, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Loss{dev: d, host: host}, nil
+	return &Loss{dev: d, host: host, steps: stepper{d: d}}, nil
 }
+
+// Close frees the loss's device and pinned host memory. Results not yet
+// freed stay valid until their Free. Forward fails after Close; closing
+// twice does nothing.
+func (l *Loss) Close() error { return l.steps.close() }
 
 // Host returns the loss's CPU state (label model, buffer statistics,
 // checkpoints through MarshalBinary).
@@ -69,16 +84,24 @@ func (l *Loss) Forward(logits *Buffer, weakLabels *tensor.Dense) (Result, error)
 	if weakLabels == nil || len(weakLabels.Shape()) != 2 || weakLabels.Shape()[0] != batch {
 		return Result{}, fmt.Errorf("cuda: Loss.Forward: weak labels must be (%d, m), one row per logit", batch)
 	}
+	if l.steps.isClosed() {
+		return Result{}, errors.New("cuda: Loss.Forward after Close")
+	}
 	before, err := l.host.MarshalBinary()
 	if err != nil {
 		return Result{}, err
 	}
-	if os.Getenv("SQUID_BACKEND") != "cpu" && l.dev.Lost() == nil {
+	if os.Getenv("SQUID_BACKEND") != "cpu" && l.dev.Lost() == nil && batch > 0 {
 		votes, segs, err := l.host.Push(weakLabels)
 		if err != nil {
 			return Result{}, err // Push changes nothing on error
 		}
-		res, err := l.dev.score(votes, len(votes)/max(batch, 1), logits, l.host.PosWeight(), segs)
+		m := len(votes) / batch
+		p, err := planSegments(segs, votes, batch, m)
+		if err != nil {
+			return Result{}, errors.Join(err, l.host.UnmarshalBinary(before))
+		}
+		res, err := l.steps.run(p, logits, l.host.PosWeight())
 		if err == nil {
 			return res, nil
 		}

@@ -7,8 +7,6 @@ package cuda
 import "C"
 
 import (
-	"errors"
-	"fmt"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -16,50 +14,66 @@ import (
 	"gorgonia.org/cu"
 )
 
-// allocHost allocates bytes of page-locked host memory (cuMemAllocHost,
-// which gorgonia.org/cu does not wrap): the GPU copies from it by DMA at
-// the bus's full rate and asynchronously, unlike pageable memory.
-func allocHost(bytes int64) (unsafe.Pointer, error) {
-	var p unsafe.Pointer
-	if r := C.cuMemAllocHost(&p, C.size_t(bytes)); r != C.CUDA_SUCCESS {
-		return nil, fmt.Errorf("cuda: allocating %d bytes of pinned host memory: %w", bytes, driverError(r))
-	}
-	return p, nil
+// pinned is page-locked host memory (cuMemAllocHost), which the GPU's copy
+// engines read and write directly: an asynchronous copy from it runs at
+// the link's full speed and does not wait for the host, where a copy from
+// Go memory is first staged by the driver. gorgonia.org/cu has no
+// cuMemAllocHost, hence this binding. Callers hold the device (do).
+type pinned struct {
+	p    unsafe.Pointer
+	size int64
 }
 
-// freeHost releases memory from allocHost.
-func freeHost(p unsafe.Pointer) error {
-	if p == nil {
+// allocPinned allocates size bytes (at least 8) of pinned host memory.
+func allocPinned(size int64) (pinned, error) {
+	size = max(size, 8)
+	var p unsafe.Pointer
+	if err := cuErr(C.cuMemAllocHost(&p, C.size_t(size))); err != nil {
+		return pinned{}, wrap("allocating pinned host memory", err)
+	}
+	return pinned{p: p, size: size}, nil
+}
+
+// bytes returns the memory as a byte slice.
+func (h pinned) bytes() []byte { return unsafe.Slice((*byte)(h.p), h.size) }
+
+// free releases the memory; a zero pinned is left alone.
+func (h *pinned) free() error {
+	if h.p == nil {
 		return nil
 	}
-	return wrap("freeing pinned host memory", cu.MemFreeHost(p))
+	err := cuErr(C.cuMemFreeHost(h.p))
+	*h = pinned{}
+	return wrap("freeing pinned host memory", err)
 }
 
-// driverError is a CUDA result as gorgonia.org/cu's error of that code
-// where it has one (so errors.Is and the sticky-error check see it), else
-// as the driver's name for it.
-func driverError(r C.CUresult) error {
-	for _, e := range []struct {
-		code int
-		err  error
-	}{
-		{int(cu.OutOfMemory), cu.OutOfMemory}, {int(cu.InvalidValue), cu.InvalidValue},
-		{int(cu.InvalidContext), cu.InvalidContext}, {int(cu.NotInitialized), cu.NotInitialized},
-		{int(cu.IllegalAddress), cu.IllegalAddress}, {int(cu.LaunchFailed), cu.LaunchFailed},
-		{int(cu.HardwareStackError), cu.HardwareStackError}, {int(cu.IllegalInstruction), cu.IllegalInstruction},
-		{int(cu.MisalignedAddress), cu.MisalignedAddress}, {int(cu.InvalidAddressSpace), cu.InvalidAddressSpace},
-		{int(cu.InvalidPc), cu.InvalidPc},
-	} {
-		if int(r) == e.code {
-			return e.err
-		}
+// cuErr turns a CUresult into gorgonia.org/cu's error of that code, so that
+// errors.Is(err, cu.OutOfMemory) and the sticky-error checks work on it.
+func cuErr(r C.CUresult) error {
+	if r == C.CUDA_SUCCESS {
+		return nil
 	}
-	name := fmt.Sprintf("CUDA error %d", int(r))
-	var s *C.char
-	if C.cuGetErrorName(r, &s) == C.CUDA_SUCCESS && s != nil {
-		name = C.GoString(s)
-	}
-	return errors.New(name)
+	return sameType(cu.Success, int(r))
+}
+
+// sameType converts code to the (unexported) type of gorgonia.org/cu's
+// results, whose values are errors.
+func sameType[T ~int](_ T, code int) error {
+	var e any = T(code)
+	return e.(error)
+}
+
+// allocHost allocates bytes of pinned host memory and returns its address
+// (the staging buffers of Count).
+func allocHost(bytes int64) (unsafe.Pointer, error) {
+	h, err := allocPinned(bytes)
+	return h.p, err
+}
+
+// freeHost releases memory from allocHost; nil is left alone.
+func freeHost(p unsafe.Pointer) error {
+	h := pinned{p: p}
+	return h.free()
 }
 
 // parallelCopy copies src into dst (len(dst) >= len(src)) with one

@@ -3,6 +3,7 @@
 package cuda
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -57,8 +58,12 @@ func TestKernelTimings(t *testing.T) {
 	for _, m := range []int{size(100, 30), size(1000, 70)} {
 		rows = append(rows, timeTriplets(t, r, m)...)
 	}
-	for _, batch := range []int{256, 4096, size(65536, 8192)} {
-		rows = append(rows, timeFused(t, r, batch, 20))
+	batches := []int{256, 1024, 4096, 16384, 65536}
+	if small {
+		batches = batches[:3]
+	}
+	for _, batch := range batches {
+		rows = append(rows, timeLossStep(t, r, batch, 20))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "GPU: %s\n\n| kernel | shape | kernel ms (events) | bytes (one pass) | GB/s | of 4.8 TB/s | whole call ms (host data) |\n|---|---|---|---|---|---|---|\n", dev.Name())
@@ -183,7 +188,7 @@ func timeCounts(t *testing.T, r *rand.Rand, n, m int) []timing {
 
 func timePosterior(t *testing.T, r *rand.Rand, n, m int) timing {
 	votes := randomVotes(r, n, m)
-	table := make([]float64, 3*m+1)
+	table := cpu.NewLogOdds(m)
 	for i := range table {
 		table[i] = r.NormFloat64()
 	}
@@ -240,13 +245,36 @@ func timeTriplets(t *testing.T, r *rand.Rand, m int) []timing {
 	return out
 }
 
-func timeFused(t *testing.T, r *rand.Rand, batch, m int) timing {
-	votes := randomVotes(r, batch, m)
-	table := make([]float64, 3*m+1)
-	x := make([]float32, batch)
-	for i := range table {
-		table[i] = r.NormFloat64()
+// refitSegments are fsloss.Loss.Push's segments for a batch whose first
+// min(100, batch/2) rows are warm-up rows and whose model is refitted every
+// 10 rows after them.
+func refitSegments(r *rand.Rand, batch, m int) []fsloss.Segment {
+	warm := min(100, batch/2)
+	labels := make([]float64, warm)
+	for i := range labels {
+		labels[i] = r.Float64()
 	}
+	segs := []fsloss.Segment{{From: 0, To: warm, Labels: labels}}
+	for a := warm; a < batch; a += 10 {
+		table := cpu.NewLogOdds(m)
+		for i := range table {
+			table[i] = r.NormFloat64()
+		}
+		segs = append(segs, fsloss.Segment{From: a, To: min(a+10, batch), LogOdds: table})
+	}
+	return segs
+}
+
+// timeLossStep times squid_loss_step_f32 on device-resident input with
+// refits every 10 rows, and the whole GPU part of a Loss step from host
+// data (staging, one copy, one launch, the loss back, one stream wait):
+// the overhead a step adds to the CPU refit.
+func timeLossStep(t *testing.T, r *rand.Rand, batch, m int) timing {
+	p, err := planSegments(refitSegments(r, batch, m), randomVotes(r, batch, m), batch, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float32, batch)
 	for i := range x {
 		x[i] = float32(r.NormFloat64())
 	}
@@ -255,18 +283,38 @@ func timeFused(t *testing.T, r *rand.Rand, batch, m int) timing {
 		t.Fatal(err)
 	}
 	defer logits.Free()
+	l := p.layout()
+	staged := make([]byte, l.end)
+	p.stage(staged)
 	var a arena
 	defer dev.do(func() error { a.free(); return nil })
-	dv, dt := deviceUpload(t, &a, votes), deviceUpload(t, &a, table)
-	labels, grad, rows, loss := deviceAlloc(t, &a, int64(batch)*8), deviceAlloc(t, &a, int64(batch)*4), deviceAlloc(t, &a, int64(batch)*8), deviceAlloc(t, &a, 8)
+	in := deviceUpload(t, &a, staged)
+	at := func(off int64) cu.DevicePtr { return in + cu.DevicePtr(off) }
+	labels, grad, rows := deviceAlloc(t, &a, int64(batch)*8), deviceAlloc(t, &a, int64(batch)*4), deviceAlloc(t, &a, int64(batch)*8)
 	ms := eventMs(t, 20, func() error {
-		return dev.launchFusedBCEF32(dim3{blocks(int64(batch), 256), 1, 1}, dim3{256, 1, 1}, dv, int64(batch), int64(m), dt, logits.ptr, 1,
-			labels, grad, rows, loss, int64(batch))
+		return dev.launchLossStepF32(dim3{blocks(int64(batch), 256), 1, 1}, dim3{256, 1, 1}, at(l.votes), at(l.model), at(l.tables), at(l.given),
+			int64(batch), int64(m), logits.ptr, 1, labels, grad, rows, in)
 	})
+	s := &stepper{d: dev}
+	defer s.close()
+	step := func() error {
+		res, err := s.run(p, logits, 1)
+		return errors.Join(err, res.Free())
+	}
+	if err := step(); err != nil { // buffers allocated, stream created
+		t.Fatal(err)
+	}
+	const reps = 20
 	call := wallMs(t, func() error {
-		res, err := dev.score(votes, m, logits, 1, []fsloss.Segment{{From: 0, To: batch, LogOdds: table}})
-		res.Free()
-		return err
-	})
-	return timing{"squid_fused_bce_f32", fmt.Sprintf("batch=%d m=%d", batch, m), ms, float64(batch * (m + 4 + 8 + 4 + 8)), call}
+		for range reps {
+			if err := step(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}) / reps
+	// read: the staged input once, the logits; written: labels, row losses,
+	// gradients.
+	bytes := float64(l.end + int64(batch)*(4+8+8+4))
+	return timing{"squid_loss_step_f32", fmt.Sprintf("batch=%d m=%d, %d refits", batch, m, p.tables), ms, bytes, call}
 }

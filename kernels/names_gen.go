@@ -8,13 +8,11 @@ const (
 	PairCounts       = "squid_pair_counts"
 	TripletMean      = "squid_triplet_mean"
 	TripletMedian    = "squid_triplet_median"
-	FusedBCEF64      = "squid_fused_bce_f64"
-	FusedBCEF32      = "squid_fused_bce_f32"
-	BCEF64           = "squid_bce_f64"
-	BCEF32           = "squid_bce_f32"
+	LossStepF64      = "squid_loss_step_f64"
+	LossStepF32      = "squid_loss_step_f32"
 	PosteriorLogOdds = "squid_posterior_logodds"
 )
 
 // All lists every kernel of squid.cu in source order: package cuda loads
 // each one, and the stand-in driver emulates each one.
-var All = []string{Pack, PairCounts, TripletMean, TripletMedian, FusedBCEF64, FusedBCEF32, BCEF64, BCEF32, PosteriorLogOdds}
+var All = []string{Pack, PairCounts, TripletMean, TripletMedian, LossStepF64, LossStepF32, PosteriorLogOdds}

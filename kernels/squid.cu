@@ -413,52 +413,53 @@ __device__ void blockSumAtomic(double v, double* out) {
     if (threadIdx.x == 0) atomicAdd(out, red[0]);
 }
 
-// fusedBCE is one pass over rows [0, batch) of a batch of denom rows:
-// labels from votes (fromVotes) or given in labels, BCE-with-logits value
-// (rowLoss) and gradient against the logits (float or double T), and the
-// sum of the rows' losses divided by denom reduced on the device into
-// *loss. grad is d mean / d logit. A batch labelled by several fitted
-// models is several launches over its row ranges with one denom.
+// lossLabel is row r's probabilistic label in a loss step: made from the
+// votes with log-odds table model[r] of tables (each 3m+1 doubles) when
+// model[r] >= 0, else the given label given[-1 - model[r]] (a row labelled
+// on the host: warm-up majority vote, clamped labels, a model without a
+// table).
+__device__ __forceinline__ double lossLabel(const signed char* votes, const int* model, const double* tables,
+                                            const double* given, i64 m, i64 r) {
+    i64 k = model[r];
+    if (k < 0) return given[-1 - k];
+    return labelFromVotes(votes, m, tables + k * (3 * m + 1), r);
+}
+
+// lossStep is one pass over a whole batch whatever the number of refits in
+// it: every row's label (lossLabel), BCE-with-logits with positive weight
+// pw (rowLoss), its gradient d mean / d logit (grad, float or double T),
+// and the batch mean reduced into *loss (which must hold 0). One thread per
+// row; blockDim.x a power of two <= 1024.
 template <typename T>
-__device__ void fusedBCE(const signed char* votes, i64 batch, i64 m, const double* table, const T* logits,
-                         double pw, double* labels, T* grad, double* rowLoss, double* loss, i64 denom,
-                         bool fromVotes) {
+__device__ void lossStep(const signed char* votes, const int* model, const double* tables, const double* given,
+                         i64 batch, i64 m, const T* logits, double pw, double* labels, T* grad, double* rowLoss,
+                         double* loss) {
     i64 r = (i64)blockIdx.x * blockDim.x + threadIdx.x;
     double l = 0;
     if (r < batch) {
-        if (fromVotes) labels[r] = labelFromVotes(votes, m, table, r);
+        double p = lossLabel(votes, model, tables, given, m, r);
         double g;
-        rowLoss[r] = bceRow((double)logits[r], labels[r], pw, &g);
-        l = rowLoss[r] / (double)denom;
-        grad[r] = (T)(g / (double)denom);
+        double rl = bceRow((double)logits[r], p, pw, &g);
+        labels[r] = p;
+        rowLoss[r] = rl;
+        grad[r] = (T)(g / (double)batch);
+        l = rl / (double)batch;
     }
     blockSumAtomic(l, loss);
 }
 
-// squid_fused_bce_f64 and _f32 make the labels from the votes and score
-// double or float logits against them.
-extern "C" __global__ void squid_fused_bce_f64(const signed char* votes, i64 batch, i64 m, const double* table,
-                                               const double* logits, double pw, double* labels, double* grad,
-                                               double* rowLoss, double* loss, i64 denom) {
-    fusedBCE<double>(votes, batch, m, table, logits, pw, labels, grad, rowLoss, loss, denom, true);
+// squid_loss_step_f64 and _f32 score double or float logits: the online
+// loss's one launch per batch (package cuda's Loss.Forward).
+extern "C" __global__ void squid_loss_step_f64(const signed char* votes, const int* model, const double* tables,
+                                               const double* given, i64 batch, i64 m, const double* logits, double pw,
+                                               double* labels, double* grad, double* rowLoss, double* loss) {
+    lossStep<double>(votes, model, tables, given, batch, m, logits, pw, labels, grad, rowLoss, loss);
 }
 
-extern "C" __global__ void squid_fused_bce_f32(const signed char* votes, i64 batch, i64 m, const double* table,
-                                               const float* logits, double pw, double* labels, float* grad,
-                                               double* rowLoss, double* loss, i64 denom) {
-    fusedBCE<float>(votes, batch, m, table, logits, pw, labels, grad, rowLoss, loss, denom, true);
-}
-
-// squid_bce_f64 and _f32 score logits against labels already on the device
-// (rows whose label model has no log-odds table).
-extern "C" __global__ void squid_bce_f64(i64 batch, const double* logits, double pw, double* labels, double* grad,
-                                         double* rowLoss, double* loss, i64 denom) {
-    fusedBCE<double>(nullptr, batch, 0, nullptr, logits, pw, labels, grad, rowLoss, loss, denom, false);
-}
-
-extern "C" __global__ void squid_bce_f32(i64 batch, const float* logits, double pw, double* labels, float* grad,
-                                         double* rowLoss, double* loss, i64 denom) {
-    fusedBCE<float>(nullptr, batch, 0, nullptr, logits, pw, labels, grad, rowLoss, loss, denom, false);
+extern "C" __global__ void squid_loss_step_f32(const signed char* votes, const int* model, const double* tables,
+                                               const double* given, i64 batch, i64 m, const float* logits, double pw,
+                                               double* labels, float* grad, double* rowLoss, double* loss) {
+    lossStep<float>(votes, model, tables, given, batch, m, logits, pw, labels, grad, rowLoss, loss);
 }
 
 // squid_posterior_logodds writes P(Y=-1), P(Y=+1) per row (n x 2) from the
@@ -467,10 +468,7 @@ extern "C" __global__ void squid_posterior_logodds(const signed char* votes, i64
                                                    double* out) {
     i64 r = (i64)blockIdx.x * blockDim.x + threadIdx.x;
     if (r >= n) return;
-    double s = table[3 * m];
-    const signed char* row = votes + r * m;
-    for (i64 i = 0; i < m; i++) s += table[3 * i + row[i] + 1];
-    double p = 1.0 / (1.0 + exp(-s));
+    double p = labelFromVotes(votes, m, table, r);
     out[2 * r] = 1.0 - p;
     out[2 * r + 1] = p;
 }

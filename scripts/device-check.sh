@@ -47,7 +47,7 @@ step nvidia-smi 10 nvidia-smi --query-gpu=name,driver_version,memory.total,clock
 if [ -x "$bin/sanitizer/compute-sanitizer" ]; then
 	for tool in memcheck racecheck; do
 		(cd cuda && step "compute-sanitizer $tool" 50 "$bin/sanitizer/compute-sanitizer" --tool "$tool" --error-exitcode 9 \
-			"$bin/cuda.test" -test.short -test.count=1 -test.run 'Count|Posterior|Triplet|Fused|LossForward|SelfTest')
+			"$bin/cuda.test" -test.short -test.count=1 -test.run 'Count|Posterior|Triplet|Fused|LossForward|LossOutputs|LossBatch|SelfTest')
 	done
 else
 	echo "| compute-sanitizer | - | 0 | not carried (build-device.sh found no CUDA toolkit) |" >>"$results"

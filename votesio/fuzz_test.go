@@ -2,6 +2,8 @@ package votesio
 
 import (
 	"bytes"
+	"strconv"
+	"strings"
 	"testing"
 
 	"codeberg.org/sbinet/npyio"
@@ -38,6 +40,8 @@ func FuzzCSV(f *testing.F) {
 	f.Add("0,1\n1,-1\n", -1, 0)
 	f.Add("2,0,-1\n1,1,1\n", -1, 3)
 	f.Add("\"x\n", 0, 0)
+	f.Add("\ufeff1,0\n1,1\n", 0, 0)
+	f.Add("1,O\n1,1\n", 0, 0)
 	f.Fuzz(func(t *testing.T, text string, abstain, classes int) {
 		conv := Convention{Abstain: abstain, Classes: classes % 200}
 		s, err := newCSVSource(bytes.NewReader([]byte(text)), "fuzz", conv)
@@ -47,6 +51,19 @@ func FuzzCSV(f *testing.F) {
 		m, err := readAll(s)
 		if err != nil {
 			return
+		}
+		if !strings.ContainsAny(text, "\"\r") {
+			// Rows in equal rows out: every non-empty line but a header is a row.
+			lines := strings.FieldsFunc(strings.TrimPrefix(text, utf8BOM), func(r rune) bool { return r == '\n' })
+			header := 1
+			for _, f := range strings.Split(lines[0], ",") {
+				if _, err := strconv.ParseFloat(strings.TrimSpace(f), 64); err == nil {
+					header = 0
+				}
+			}
+			if m.Rows != len(lines)-header {
+				t.Fatalf("%q: %d rows read from %d lines (header %d)", text, m.Rows, len(lines), header)
+			}
 		}
 		hi := int8(1)
 		if !conv.Binary() {

@@ -163,44 +163,60 @@ static void testTriplets(i64 m) {
     }
 }
 
-static void testFusedAndPosterior(i64 batch, i64 m) {
+// testLossStep scores a batch labelled by a new fitted model every `every`
+// rows, its first `warm` rows (and every 7th) by labels given on the host,
+// in one launch per dtype, and checks labels, row losses, gradients and the
+// batch mean; then the posterior kernel with the first table.
+static void testLossStep(i64 batch, i64 m, i64 every, i64 warm) {
     auto votes = randomVotes(batch, m);
-    std::vector<double> table(3 * m + 1), x(batch), labels(batch), grad(batch), post(2 * batch), rows(batch), rows32(batch);
+    i64 nt = (batch + every - 1) / every, w = 3 * m + 1;
+    std::vector<double> tables(nt * w), given, x(batch), labels(batch), grad(batch), post(2 * batch), rows(batch),
+        labels32(batch), rows32(batch), p(batch);
     std::vector<float> x32(batch), grad32(batch);
-    for (auto& t : table) t = double(int(rng() % 2001) - 1000) / 500.0;
+    std::vector<int> model(batch);
+    for (auto& t : tables) t = double(int(rng() % 2001) - 1000) / 500.0;
     for (i64 r = 0; r < batch; r++) {
         x32[r] = float(int(rng() % 2001) - 1000) / 100.0f;
         x[r] = x32[r];
+        if (r < warm || r % 7 == 3) {
+            model[r] = -1 - int(given.size());
+            given.push_back(double(rng() % 1001) / 1000.0);
+            p[r] = given.back();
+            continue;
+        }
+        model[r] = int(r / every);
+        const double* t = tables.data() + model[r] * w;
+        double s = t[3 * m];
+        for (i64 i = 0; i < m; i++) s += t[3 * i + votes[r * m + i] + 1];
+        p[r] = 1 / (1 + std::exp(-s));
     }
+    given.push_back(0);  // never empty
     double loss = 0, loss32 = 0, pw = 2.5;
     unsigned nb = unsigned((batch + 255) / 256);
-    emu_launch({nb}, {256}, squid_fused_bce_f64, (const signed char*)votes.data(), batch, m, (const double*)table.data(),
-               (const double*)x.data(), pw, labels.data(), grad.data(), rows.data(), &loss, batch);
-    // float logits, in two launches over row ranges with one denominator,
-    // the second against labels given on the device.
-    std::vector<double> labels32(batch);
-    i64 half = batch / 2;
-    emu_launch({unsigned((half + 255) / 256 + 1)}, {256}, squid_fused_bce_f32, (const signed char*)votes.data(), half, m,
-               (const double*)table.data(), (const float*)x32.data(), pw, labels32.data(), grad32.data(), rows32.data(), &loss32, batch);
-    for (i64 r = half; r < batch; r++) labels32[r] = labels[r];
-    emu_launch({unsigned((batch - half + 255) / 256 + 1)}, {256}, squid_bce_f32, batch - half, (const float*)x32.data() + half,
-               pw, labels32.data() + half, grad32.data() + half, rows32.data() + half, &loss32, batch);
-    emu_launch({nb}, {256}, squid_posterior_logodds, (const signed char*)votes.data(), batch, m, (const double*)table.data(), post.data());
+    emu_launch({nb}, {256}, squid_loss_step_f64, (const signed char*)votes.data(), (const int*)model.data(),
+               (const double*)tables.data(), (const double*)given.data(), batch, m, (const double*)x.data(), pw,
+               labels.data(), grad.data(), rows.data(), &loss);
+    emu_launch({unsigned((batch + 127) / 128 + 1)}, {128}, squid_loss_step_f32, (const signed char*)votes.data(), (const int*)model.data(),
+               (const double*)tables.data(), (const double*)given.data(), batch, m, (const float*)x32.data(), pw,
+               labels32.data(), grad32.data(), rows32.data(), &loss32);
+    emu_launch({nb}, {256}, squid_posterior_logodds, (const signed char*)votes.data(), batch, m, (const double*)tables.data(), post.data());
     double want = 0;
     for (i64 r = 0; r < batch; r++) {
-        double s = table[3 * m];
-        for (i64 i = 0; i < m; i++) s += table[3 * i + votes[r * m + i] + 1];
-        double p = 1 / (1 + std::exp(-s));
         double sp = std::log1p(std::exp(-x[r]));  // log(1 + e^-x)
-        double w = 1 + (pw - 1) * p;
-        double rl = (1 - p) * x[r] + w * sp;
+        double wt = 1 + (pw - 1) * p[r];
+        double rl = (1 - p[r]) * x[r] + wt * sp;
         want += rl / batch;
         CHECK(std::fabs(rows[r] - rl) < 1e-12 && std::fabs(rows32[r] - rl) < 1e-12, "row loss %lld", r);
-        double g = (w / (1 + std::exp(-x[r])) - pw * p) / batch;
-        CHECK(std::fabs(labels[r] - p) < 1e-14 && std::fabs(labels32[r] - p) < 1e-14 && std::fabs(grad[r] - g) < 1e-12 && std::fabs(grad32[r] - g) < 1e-6, "fused row %lld", r);
-        CHECK(std::fabs(post[2 * r + 1] - p) < 1e-14 && std::fabs(post[2 * r] - (1 - p)) < 1e-14, "posterior row %lld", r);
+        double g = (wt / (1 + std::exp(-x[r])) - pw * p[r]) / batch;
+        CHECK(std::fabs(labels[r] - p[r]) < 1e-14 && std::fabs(labels32[r] - p[r]) < 1e-14 && std::fabs(grad[r] - g) < 1e-12 &&
+                  std::fabs(grad32[r] - g) < 1e-6,
+              "loss step row %lld", r);
+        double s = tables[3 * m];
+        for (i64 i = 0; i < m; i++) s += tables[3 * i + votes[r * m + i] + 1];
+        double q = 1 / (1 + std::exp(-s));
+        CHECK(std::fabs(post[2 * r + 1] - q) < 1e-14 && std::fabs(post[2 * r] - (1 - q)) < 1e-14, "posterior row %lld", r);
     }
-    CHECK(std::fabs(loss - want) < 1e-9 && std::fabs(loss32 - want) < 1e-9, "fused loss %g, %g vs %g", loss, loss32, want);
+    CHECK(std::fabs(loss - want) < 1e-9 && std::fabs(loss32 - want) < 1e-9, "loss step %g, %g vs %g", loss, loss32, want);
 }
 
 int main() {
@@ -218,8 +234,9 @@ int main() {
     testTriplets(3);
     testTriplets(7);
     testTriplets(20);
-    testFusedAndPosterior(1, 3);
-    testFusedAndPosterior(700, 9);
+    testLossStep(1, 3, 10, 0);
+    testLossStep(700, 9, 10, 100);
+    testLossStep(1000, 4, 1000, 0);  // one model
     if (failures) {
         std::printf("%d failures\n", failures);
         return 1;

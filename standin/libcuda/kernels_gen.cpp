@@ -33,20 +33,12 @@ void launch_squid_triplet_median(const unsigned g[3], const unsigned b[3], const
     emu_launch(dim(g), dim(b), squid_triplet_median, arg<const double*>(a[0]), arg<const i64*>(a[1]), arg<const i64*>(a[2]), arg<i64>(a[3]), arg<i64>(a[4]), arg<i64>(a[5]), arg<u64*>(a[6]), arg<double*>(a[7]), arg<i64*>(a[8]), arg<i64*>(a[9]));
 }
 
-void launch_squid_fused_bce_f64(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
-    emu_launch(dim(g), dim(b), squid_fused_bce_f64, arg<const signed char*>(a[0]), arg<i64>(a[1]), arg<i64>(a[2]), arg<const double*>(a[3]), arg<const double*>(a[4]), arg<double>(a[5]), arg<double*>(a[6]), arg<double*>(a[7]), arg<double*>(a[8]), arg<double*>(a[9]), arg<i64>(a[10]));
+void launch_squid_loss_step_f64(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
+    emu_launch(dim(g), dim(b), squid_loss_step_f64, arg<const signed char*>(a[0]), arg<const int*>(a[1]), arg<const double*>(a[2]), arg<const double*>(a[3]), arg<i64>(a[4]), arg<i64>(a[5]), arg<const double*>(a[6]), arg<double>(a[7]), arg<double*>(a[8]), arg<double*>(a[9]), arg<double*>(a[10]), arg<double*>(a[11]));
 }
 
-void launch_squid_fused_bce_f32(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
-    emu_launch(dim(g), dim(b), squid_fused_bce_f32, arg<const signed char*>(a[0]), arg<i64>(a[1]), arg<i64>(a[2]), arg<const double*>(a[3]), arg<const float*>(a[4]), arg<double>(a[5]), arg<double*>(a[6]), arg<float*>(a[7]), arg<double*>(a[8]), arg<double*>(a[9]), arg<i64>(a[10]));
-}
-
-void launch_squid_bce_f64(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
-    emu_launch(dim(g), dim(b), squid_bce_f64, arg<i64>(a[0]), arg<const double*>(a[1]), arg<double>(a[2]), arg<double*>(a[3]), arg<double*>(a[4]), arg<double*>(a[5]), arg<double*>(a[6]), arg<i64>(a[7]));
-}
-
-void launch_squid_bce_f32(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
-    emu_launch(dim(g), dim(b), squid_bce_f32, arg<i64>(a[0]), arg<const float*>(a[1]), arg<double>(a[2]), arg<double*>(a[3]), arg<float*>(a[4]), arg<double*>(a[5]), arg<double*>(a[6]), arg<i64>(a[7]));
+void launch_squid_loss_step_f32(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
+    emu_launch(dim(g), dim(b), squid_loss_step_f32, arg<const signed char*>(a[0]), arg<const int*>(a[1]), arg<const double*>(a[2]), arg<const double*>(a[3]), arg<i64>(a[4]), arg<i64>(a[5]), arg<const float*>(a[6]), arg<double>(a[7]), arg<double*>(a[8]), arg<float*>(a[9]), arg<double*>(a[10]), arg<double*>(a[11]));
 }
 
 void launch_squid_posterior_logodds(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
@@ -62,12 +54,10 @@ const KernelDesc kernels[] = {
     {"squid_pair_counts", "ppsssp", launch_squid_pair_counts},
     {"squid_triplet_mean", "pppsppp", launch_squid_triplet_mean},
     {"squid_triplet_median", "pppssspppp", launch_squid_triplet_median},
-    {"squid_fused_bce_f64", "pssppspppps", launch_squid_fused_bce_f64},
-    {"squid_fused_bce_f32", "pssppspppps", launch_squid_fused_bce_f32},
-    {"squid_bce_f64", "spspppps", launch_squid_bce_f64},
-    {"squid_bce_f32", "spspppps", launch_squid_bce_f32},
+    {"squid_loss_step_f64", "ppppsspspppp", launch_squid_loss_step_f64},
+    {"squid_loss_step_f32", "ppppsspspppp", launch_squid_loss_step_f32},
     {"squid_posterior_logodds", "psspp", launch_squid_posterior_logodds},
 };
-const int kernelCount = 9;
+const int kernelCount = 7;
 
 }  // namespace standin
