@@ -43,23 +43,23 @@ step() {
 }
 
 step nvidia-smi 10 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv
-(cd cuda && step "cuda tests" 100 "$bin/cuda.test" -test.count=1 -test.v)
+(cd cuda && step "cuda tests" 80 "$bin/cuda.test" -test.count=1 -test.v)
 if [ -x "$bin/sanitizer/compute-sanitizer" ]; then
 	for tool in memcheck racecheck; do
-		(cd cuda && step "compute-sanitizer $tool" 50 "$bin/sanitizer/compute-sanitizer" --tool "$tool" --error-exitcode 9 \
+		(cd cuda && step "compute-sanitizer $tool" 40 "$bin/sanitizer/compute-sanitizer" --tool "$tool" --error-exitcode 9 \
 			"$bin/cuda.test" -test.short -test.count=1 -test.run 'Count|Posterior|Triplet|Fused|LossForward|LossOutputs|LossBatch|SelfTest')
 	done
 else
 	echo "| compute-sanitizer | - | 0 | not carried (build-device.sh found no CUDA toolkit) |" >>"$results"
 fi
-(cd cuda && SQUID_KERNEL_TIMINGS="$out/kernels.md" step "kernel timings (CUDA events)" 90 "$bin/cuda.test" -test.count=1 -test.run '^TestKernelTimings$' -test.v)
+(cd cuda && SQUID_KERNEL_TIMINGS="$out/kernels.md" step "kernel timings (CUDA events)" 60 "$bin/cuda.test" -test.count=1 -test.run '^TestKernelTimings$' -test.v)
 
 # The CLI: GPU backend (automatic choice) against SQUID_BACKEND=cpu.
-step "make ${rows} x ${lfs} votes" 30 "$bin/mkvotes" -n "$rows" -m "$lfs" -seed 11 -o "$work/votes.npy"
-step "fit, GPU backend" 40 "$bin/squid" fit --votes "$work/votes.npy" -o "$work/gpu.json"
+step "make ${rows} x ${lfs} votes" 25 "$bin/mkvotes" -n "$rows" -m "$lfs" -seed 11 -o "$work/votes.npy"
+step "fit, GPU backend" 30 "$bin/squid" fit --votes "$work/votes.npy" -o "$work/gpu.json"
 step "fit, SQUID_BACKEND=cpu" 60 env SQUID_BACKEND=cpu "$bin/squid" fit --votes "$work/votes.npy" -o "$work/cpu.json"
-step "predict, GPU backend" 30 "$bin/squid" predict --model "$work/gpu.json" --votes "$work/votes.npy" -o "$work/gpu.npy"
-step "predict, SQUID_BACKEND=cpu" 30 env SQUID_BACKEND=cpu "$bin/squid" predict --model "$work/cpu.json" --votes "$work/votes.npy" -o "$work/cpu.npy"
+step "predict, GPU backend" 20 "$bin/squid" predict --model "$work/gpu.json" --votes "$work/votes.npy" -o "$work/gpu.npy"
+step "predict, SQUID_BACKEND=cpu" 40 env SQUID_BACKEND=cpu "$bin/squid" predict --model "$work/cpu.json" --votes "$work/votes.npy" -o "$work/cpu.npy"
 # Every number of the two models, side by side.
 nums() { grep -oE -- '-?[0-9]+\.?[0-9]*([eE][-+]?[0-9]+)?' "$1"; }
 if [ -s "$work/gpu.json" ] && [ -s "$work/cpu.json" ]; then
