@@ -153,7 +153,11 @@ func CountedWords(n, m int) int { return 4 * cpu.NumPairs(m) * ((n + 63) / 64) }
 // kernels, the fraction of the roofline they reach (the bare popcount
 // loop's time over the same words, measured in this run, divided by the
 // kernel's).
-func Table(w io.Writer, quick bool) error {
+func Table(w io.Writer, quick bool) error { return TableProgress(w, quick, nil) }
+
+// TableProgress is Table that calls done (when not nil) after each case
+// has run: a progress bar counts the cases.
+func TableProgress(w io.Writer, quick bool, done func(Case)) error {
 	fmt.Fprintf(w, "moments: the %s kernel; moments-go: the portable one; roofline: the %s bare popcount loop over the same words\n", cpu.Kernels()[0].Name, cpu.Kernels()[0].Name)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "operation\trows\tLFs\ttime/op\trows/s\tns/vote\tof roofline\t")
@@ -168,6 +172,9 @@ func Table(w io.Writer, quick bool) error {
 		per[i] = float64(r.T.Nanoseconds()) / float64(r.N)
 		if c.Op == "roofline" {
 			roof[[2]int{c.N, c.M}] = per[i]
+		}
+		if done != nil {
+			done(c)
 		}
 	}
 	for i, c := range cases {

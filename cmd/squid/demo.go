@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/squid-ws/squid/bench"
+	"github.com/squid-ws/squid/internal/progress"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/synth"
 )
@@ -78,5 +79,7 @@ func cmdBench(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	return bench.Table(stdout, *quick)
+	bar := progress.New(stderr, int64(len(bench.Cases(*quick))), "bench")
+	defer bar.Finish()
+	return bench.TableProgress(stdout, *quick, func(c bench.Case) { bar.Describe(c.Name()); bar.Add(1) })
 }
