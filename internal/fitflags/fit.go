@@ -36,32 +36,22 @@ func (f *Fit) Register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.ExactDependencies, "exact-dependencies", false, "estimate cliques of dependent LFs directly (FlyingSquid's system mixes in a conditional probability)")
 }
 
-// Options are the checked fit options, for a binary or a multiclass
-// model. They encode as JSON (a Beam DoFn carries them to its worker).
-type Options struct {
-	Method            string    `json:"method"`
-	ClassBalance      []float64 `json:"class_balance,omitempty"`
-	DevLabels         []int8    `json:"dev_labels,omitempty"`
-	Compat            bool      `json:"compat,omitempty"`
-	ExactSeparators   bool      `json:"exact_separators,omitempty"`
-	ExactDependencies bool      `json:"exact_dependencies,omitempty"`
-}
-
 // Options checks the flags that need no file (--compat, --class-balance
-// against --dev-labels) and returns the options without the dev labels
-// (ReadDevLabels adds them).
-func (f Fit) Options() (Options, error) {
+// against --dev-labels) and returns the options of a binary fit without
+// the dev labels (ReadDevLabels adds them); a multiclass fit takes the
+// method, class balance and dev labels from them (see Fitter).
+func (f Fit) Options() (labelmodel.Options, error) {
 	if f.Compat != "" && f.Compat != "flyingsquid" {
-		return Options{}, fmt.Errorf("--compat %q: the only compatibility mode is flyingsquid", f.Compat)
+		return labelmodel.Options{}, fmt.Errorf("--compat %q: the only compatibility mode is flyingsquid", f.Compat)
 	}
 	if f.ClassBalance != "" && f.DevLabels != "" {
-		return Options{}, errors.New("give --class-balance or --dev-labels, not both")
+		return labelmodel.Options{}, errors.New("give --class-balance or --dev-labels, not both")
 	}
-	o := Options{Method: f.Method, Compat: f.Compat != "", ExactSeparators: f.ExactSeparators, ExactDependencies: f.ExactDependencies}
+	o := labelmodel.Options{Method: labelmodel.Method(f.Method), FlyingSquidCompat: f.Compat != "", ExactSeparators: f.ExactSeparators, ExactDependencies: f.ExactDependencies}
 	if f.ClassBalance != "" {
 		var err error
 		if o.ClassBalance, err = parseFloats(f.ClassBalance); err != nil {
-			return Options{}, err
+			return labelmodel.Options{}, err
 		}
 	}
 	return o, nil
@@ -69,7 +59,7 @@ func (f Fit) Options() (Options, error) {
 
 // ReadDevLabels reads --dev-labels (if given) into o: tasks columns of
 // gold labels in the convention of the votes.
-func (f Fit) ReadDevLabels(o *Options, conv votesio.Convention, tasks int) error {
+func (f Fit) ReadDevLabels(o *labelmodel.Options, conv votesio.Convention, tasks int) error {
 	if f.DevLabels == "" {
 		return nil
 	}
@@ -84,19 +74,13 @@ func (f Fit) ReadDevLabels(o *Options, conv votesio.Convention, tasks int) error
 	return nil
 }
 
-// Binary returns the options of a binary (one or more task) fit.
-func (o Options) Binary() labelmodel.Options {
-	return labelmodel.Options{Method: labelmodel.Method(o.Method), ClassBalance: o.ClassBalance, DevLabels: o.DevLabels,
-		FlyingSquidCompat: o.Compat, ExactSeparators: o.ExactSeparators, ExactDependencies: o.ExactDependencies}
-}
-
-// Multiclass returns the options of a k-class fit; the compatibility and
-// exact options apply to binary models only.
-func (o Options) Multiclass() (multiclass.Options, error) {
-	if o.Compat || o.ExactSeparators || o.ExactDependencies {
+// multiclassOptions returns the options of a k-class fit; the
+// compatibility and exact options apply to binary models only.
+func multiclassOptions(o labelmodel.Options) (multiclass.Options, error) {
+	if o.FlyingSquidCompat || o.ExactSeparators || o.ExactDependencies {
 		return multiclass.Options{}, errors.New("--compat, --exact-separators and --exact-dependencies apply to binary models only")
 	}
-	return multiclass.Options{Method: labelmodel.Method(o.Method), ClassBalance: o.ClassBalance, DevLabels: o.DevLabels}, nil
+	return multiclass.Options{Method: o.Method, ClassBalance: o.ClassBalance, DevLabels: o.DevLabels}, nil
 }
 
 func parseFloats(s string) ([]float64, error) {

@@ -45,27 +45,27 @@ func (f *Fitter) Add(data []int8, n, m int) error {
 // Check reports whether o can fit the model (method, class balance, dev
 // labels, options that apply to binary models only) before any vote is
 // read.
-func (f *Fitter) Check(o Options) error {
+func (f *Fitter) Check(o labelmodel.Options) error {
 	if f.Multi != nil {
-		mo, err := o.Multiclass()
+		mo, err := multiclassOptions(o)
 		if err != nil {
 			return err
 		}
 		return f.Multi.CheckOptions(mo)
 	}
-	return f.Binary.CheckOptions(o.Binary())
+	return f.Binary.CheckOptions(o)
 }
 
 // Fit fits the model from the statistics counted so far.
-func (f *Fitter) Fit(o Options) error {
+func (f *Fitter) Fit(o labelmodel.Options) error {
 	if f.Multi != nil {
-		mo, err := o.Multiclass()
+		mo, err := multiclassOptions(o)
 		if err != nil {
 			return err
 		}
 		return f.Multi.FitStats(f.MStats, mo)
 	}
-	return f.Binary.FitStats(f.BStats, o.Binary())
+	return f.Binary.FitStats(f.BStats, o)
 }
 
 // Save writes the fitted model as JSON.
