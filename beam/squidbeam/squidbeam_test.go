@@ -11,6 +11,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
+	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/synth"
 	"github.com/squid-ws/squid/votesio"
@@ -77,11 +78,11 @@ func TestFitAndPredictMatchSingleProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got labelmodel.Stats
-	if err := got.UnmarshalBinary(enc); err != nil {
+	got, _ := fitflags.NewFitter(spec, 2)
+	if err := got.UnmarshalStats(enc); err != nil {
 		t.Fatal(err)
 	}
-	if !got.Equal(want) {
+	if !got.BStats.Equal(want) {
 		t.Fatal("merged statistics differ from the single-process count")
 	}
 	if err := single.FitStats(want, cfg.Options); err != nil {
