@@ -155,9 +155,9 @@ func CountedWords(n, m int) int { return 4 * cpu.NumPairs(m) * ((n + 63) / 64) }
 // kernel's).
 func Table(w io.Writer, quick bool) error { return TableProgress(w, quick, nil) }
 
-// TableProgress is Table that calls done (when not nil) after each case
-// has run: a progress bar counts the cases.
-func TableProgress(w io.Writer, quick bool, done func(Case)) error {
+// TableProgress is Table that calls next (when not nil) before each case
+// runs, with its index among Cases(quick): a progress bar counts the cases.
+func TableProgress(w io.Writer, quick bool, next func(i int, c Case)) error {
 	fmt.Fprintf(w, "moments: the %s kernel; moments-go: the portable one; roofline: the %s bare popcount loop over the same words\n", cpu.Kernels()[0].Name, cpu.Kernels()[0].Name)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "operation\trows\tLFs\ttime/op\trows/s\tns/vote\tof roofline\t")
@@ -165,6 +165,9 @@ func TableProgress(w io.Writer, quick bool, done func(Case)) error {
 	per := make([]float64, len(cases))
 	roof := map[[2]int]float64{}
 	for i, c := range cases {
+		if next != nil {
+			next(i, c)
+		}
 		r := testing.Benchmark(func(b *testing.B) { Run(b, c) })
 		if r.N == 0 {
 			return fmt.Errorf("benchmark %s failed", c.Name())
@@ -172,9 +175,6 @@ func TableProgress(w io.Writer, quick bool, done func(Case)) error {
 		per[i] = float64(r.T.Nanoseconds()) / float64(r.N)
 		if c.Op == "roofline" {
 			roof[[2]int{c.N, c.M}] = per[i]
-		}
-		if done != nil {
-			done(c)
 		}
 	}
 	for i, c := range cases {

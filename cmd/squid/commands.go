@@ -347,7 +347,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if model != nil {
 		_, estimated = model.accuracies()
 	} else if ferr == nil && summary.Rows() > 0 {
-		if err := f.Fit(fitflags.Options{Method: string(labelmodel.TripletMean)}); err == nil {
+		if err := f.Fit(labelmodel.Options{Method: labelmodel.TripletMean}); err == nil {
 			if f.Multi != nil {
 				estimated, _ = f.Multi.AccuraciesGivenVote()
 			} else {

@@ -47,13 +47,6 @@ func (b *Bar) Add(n int) {
 	}
 }
 
-// Describe changes the description (the item being worked on).
-func (b *Bar) Describe(desc string) {
-	if b != nil {
-		b.bar.Describe(desc)
-	}
-}
-
 // Finish completes the bar and ends its line.
 func (b *Bar) Finish() {
 	if b != nil {

@@ -24,7 +24,6 @@ func TestNoBarOffTerminal(t *testing.T) {
 		t.Fatal("a bar on a regular file")
 	}
 	b.Add(3)
-	b.Describe("y")
 	b.Finish()
 }
 
