@@ -20,8 +20,8 @@ import (
 	"github.com/squid-ws/squid/synth"
 )
 
-// Case is one benchmark: an operation on an n x m synthetic vote matrix.
-type Case struct {
+// benchCase is one benchmark: an operation on an n x m synthetic vote matrix.
+type benchCase struct {
 	// Op is "moments-ref" (cpu.CountReference), "moments-go" (cpu.Count
 	// with the portable kernel), "moments" (cpu.Count: the fastest kernel),
 	// "roofline" (the fastest kernel's bare popcount loop over as many
@@ -32,17 +32,17 @@ type Case struct {
 }
 
 // Name is the benchmark's sub-test name.
-func (c Case) Name() string { return fmt.Sprintf("%s/n=%d/m=%d", c.Op, c.N, c.M) }
+func (c benchCase) Name() string { return fmt.Sprintf("%s/n=%d/m=%d", c.Op, c.N, c.M) }
 
-// Cases returns the benchmark cases; quick keeps the small ones.
-func Cases(quick bool) []Case {
-	var cs []Case
+// benchCases returns the benchmark cases; quick keeps the small ones.
+func benchCases(quick bool) []benchCase {
+	var cs []benchCase
 	add := func(n, m int, ops ...string) {
 		if quick && n*m > 2_000_000 {
 			return
 		}
 		for _, op := range ops {
-			cs = append(cs, Case{op, n, m})
+			cs = append(cs, benchCase{op, n, m})
 		}
 	}
 	add(10_000, 5, "moments-ref", "moments", "fit+predict")
@@ -59,8 +59,8 @@ func Cases(quick bool) []Case {
 // data caches generated vote matrices by shape.
 var data = map[[2]int]labelmodel.Votes{}
 
-// Votes returns a synthetic n x m vote matrix (generated once per shape).
-func Votes(n, m int) labelmodel.Votes {
+// benchVotes returns a synthetic n x m vote matrix (generated once per shape).
+func benchVotes(n, m int) labelmodel.Votes {
 	if v, ok := data[[2]int{n, m}]; ok {
 		return v
 	}
@@ -73,9 +73,9 @@ func Votes(n, m int) labelmodel.Votes {
 	return v
 }
 
-// Run runs one case b.N times.
-func Run(b *testing.B, c Case) {
-	v := Votes(c.N, c.M)
+// runCase runs one case b.N times.
+func runCase(b *testing.B, c benchCase) {
+	v := benchVotes(c.N, c.M)
 	model, err := labelmodel.New(labelmodel.Spec{M: c.M})
 	if err != nil {
 		b.Fatal(err)
@@ -106,7 +106,7 @@ func Run(b *testing.B, c Case) {
 		case "moments":
 			cpu.Count(cpu.NewCounts(c.M), v.Data, c.M)
 		case "roofline":
-			roofline(kernels[0], buf, CountedWords(c.N, c.M))
+			roofline(kernels[0], buf, countedWords(c.N, c.M))
 		case "fit":
 			err = model.Fit(v, labelmodel.Options{})
 		case "predict":
@@ -144,9 +144,9 @@ func roofline(k cpu.Kernel, buf []uint64, words int) {
 	wg.Wait()
 }
 
-// CountedWords is the number of 64-bit words cpu.Count ANDs and
+// countedWords is the number of 64-bit words cpu.Count ANDs and
 // popcounts for n x m votes: four per pair of LFs per 64 rows.
-func CountedWords(n, m int) int { return 4 * cpu.NumPairs(m) * ((n + 63) / 64) }
+func countedWords(n, m int) int { return 4 * cpu.NumPairs(m) * ((n + 63) / 64) }
 
 // Table runs every case with testing.Benchmark and prints time per
 // operation, rows per second, nanoseconds per vote and, for the moments
@@ -156,19 +156,19 @@ func CountedWords(n, m int) int { return 4 * cpu.NumPairs(m) * ((n + 63) / 64) }
 func Table(w io.Writer, quick bool) error { return TableProgress(w, quick, nil) }
 
 // TableProgress is Table that calls next (when not nil) before each case
-// runs, with its index among Cases(quick): a progress bar counts the cases.
-func TableProgress(w io.Writer, quick bool, next func(i int, c Case)) error {
+// runs, with its index i among the n cases: a progress bar counts them.
+func TableProgress(w io.Writer, quick bool, next func(i, n int)) error {
 	fmt.Fprintf(w, "moments: the %s kernel; moments-go: the portable one; roofline: the %s bare popcount loop over the same words\n", cpu.Kernels()[0].Name, cpu.Kernels()[0].Name)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "operation\trows\tLFs\ttime/op\trows/s\tns/vote\tof roofline\t")
-	cases := Cases(quick)
+	cases := benchCases(quick)
 	per := make([]float64, len(cases))
 	roof := map[[2]int]float64{}
 	for i, c := range cases {
 		if next != nil {
-			next(i, c)
+			next(i, len(cases))
 		}
-		r := testing.Benchmark(func(b *testing.B) { Run(b, c) })
+		r := testing.Benchmark(func(b *testing.B) { runCase(b, c) })
 		if r.N == 0 {
 			return fmt.Errorf("benchmark %s failed", c.Name())
 		}

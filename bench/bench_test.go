@@ -9,8 +9,8 @@ import (
 // BenchmarkSquid runs every case: go test -bench . ./bench
 // (set -short for the small ones only).
 func BenchmarkSquid(b *testing.B) {
-	for _, c := range Cases(testing.Short()) {
-		b.Run(c.Name(), func(b *testing.B) { Run(b, c) })
+	for _, c := range benchCases(testing.Short()) {
+		b.Run(c.Name(), func(b *testing.B) { runCase(b, c) })
 	}
 }
 
@@ -20,13 +20,13 @@ func BenchmarkPredict65Mx3(b *testing.B) {
 	if testing.Short() {
 		b.Skip("65M rows: skipped in -short mode")
 	}
-	Run(b, Case{"predict", 65_000_000, 3})
+	runCase(b, benchCase{"predict", 65_000_000, 3})
 }
 
 // BenchmarkFitDependencies fits 100,000 rows of 9 LFs with 3 LF-LF edges,
 // which a FlyingSquid user reported taking 21 seconds.
 func BenchmarkFitDependencies(b *testing.B) {
-	v := Votes(100_000, 9)
+	v := benchVotes(100_000, 9)
 	spec := labelmodel.Spec{M: 9, LFEdges: [][2]int{{0, 1}, {2, 3}, {4, 5}}}
 	for _, method := range []labelmodel.Method{labelmodel.TripletMean, labelmodel.Triplet} {
 		b.Run(string(method), func(b *testing.B) {

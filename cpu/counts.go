@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 )
@@ -30,13 +31,21 @@ func (c *PairCounts) Sub(o PairCounts) {
 	c.NN -= o.NN
 }
 
-// PairIndex returns the position of the pair (i, j), i < j < m, in the
-// upper-triangular, row-major layout used for pair counts.
+// PairIndex returns the position of the pair (i, j) in the
+// upper-triangular, row-major layout used for pair counts. It panics
+// unless 0 <= i < j < m.
 func PairIndex(i, j, m int) int {
-	return i*m - i*(i+1)/2 + (j - i - 1)
+	if i < 0 || i >= j || j >= m {
+		panic(fmt.Sprintf("cpu: PairIndex(%d, %d, %d): want 0 <= i < j < m", i, j, m))
+	}
+	return pairIndex(i, j, m)
 }
 
-// NumPairs returns the number of pairs i < j among m labeling functions.
+// pairIndex is PairIndex without the check, for the counting loops.
+func pairIndex(i, j, m int) int { return i*m - i*(i+1)/2 + (j - i - 1) }
+
+// NumPairs returns the number of pairs i < j among m >= 0 labeling
+// functions.
 func NumPairs(m int) int { return m * (m - 1) / 2 }
 
 // Counts is the destination of a counting kernel: per-LF positive and
@@ -47,13 +56,19 @@ type Counts struct {
 	Pairs    []PairCounts
 }
 
-// NewCounts returns zeroed counts for m labeling functions.
+// NewCounts returns zeroed counts for m labeling functions. It panics if
+// m < 0.
 func NewCounts(m int) Counts {
+	if m < 0 {
+		panic(fmt.Sprintf("cpu: NewCounts: m = %d labeling functions", m))
+	}
 	return Counts{Pos: make([]int64, m), Neg: make([]int64, m), Pairs: make([]PairCounts, NumPairs(m))}
 }
 
-// Add adds o to c; both must be for the same m.
+// Add adds o to c. It panics unless both are for the same m.
 func (c Counts) Add(o Counts) {
+	checkCountsShape("Counts.Add", o, len(c.Pos))
+	checkCountsShape("Counts.Add", c, len(c.Pos))
 	for i := range c.Pos {
 		c.Pos[i] += o.Pos[i]
 		c.Neg[i] += o.Neg[i]
@@ -65,19 +80,30 @@ func (c Counts) Add(o Counts) {
 
 // CountReference adds the counts of the n x m vote matrix votes to dst, one
 // row and one pair at a time. It is the reference the fast path is tested
-// against.
+// against. It panics unless m >= 1, len(votes) is a multiple of m and dst
+// holds counts for m LFs; votes other than -1, 0 and +1 are not checked
+// (CountReference skips them as abstentions, Count's result is
+// unspecified).
 func CountReference(dst Counts, votes []int8, m int) {
+	checkCountArgs("CountReference", dst, votes, m)
 	n := len(votes) / m
 	for r := 0; r < n; r++ {
 		row := votes[r*m : (r+1)*m]
-		AddRow(dst, row, 1)
+		addRow(dst, row, 1)
 	}
 }
 
 // AddRow adds sign (+1 or -1) times the counts of one row to dst. With
 // sign -1 it removes a row added before, which keeps a sliding window of
-// rows up to date in O(m^2) per row.
+// rows up to date in O(m^2) per row. It panics unless dst holds counts
+// for len(row) LFs.
 func AddRow(dst Counts, row []int8, sign int64) {
+	checkCountsShape("AddRow", dst, len(row))
+	addRow(dst, row, sign)
+}
+
+// addRow is AddRow without the check.
+func addRow(dst Counts, row []int8, sign int64) {
 	m := len(row)
 	for i, vi := range row {
 		switch vi {
@@ -93,7 +119,7 @@ func AddRow(dst Counts, row []int8, sign int64) {
 			if vj == 0 {
 				continue
 			}
-			p := &dst.Pairs[PairIndex(i, j, m)]
+			p := &dst.Pairs[pairIndex(i, j, m)]
 			switch {
 			case vi > 0 && vj > 0:
 				p.PP += sign
@@ -116,12 +142,15 @@ const blockRows = 4096
 // block of rows into two bitsets per LF (positive, negative), so a pair's
 // four joint counts are four AND+popcount per 64 rows, run by the fastest
 // Kernel this CPU has, and spreads row blocks over GOMAXPROCS goroutines.
-// The result equals CountReference exactly.
-func Count(dst Counts, votes []int8, m int) { countWith(best, dst, votes, m) }
+// The result equals CountReference exactly. Its preconditions are
+// CountReference's, and it panics when they are broken.
+func Count(dst Counts, votes []int8, m int) { countWith("Count", best, dst, votes, m) }
 
-func countWith(k Kernel, dst Counts, votes []int8, m int) {
+// countWith is Count with kernel k; name is the caller, for the panic.
+func countWith(name string, k Kernel, dst Counts, votes []int8, m int) {
+	checkCountArgs(name, dst, votes, m)
 	n := len(votes) / m
-	if n == 0 || m == 0 {
+	if n == 0 {
 		return
 	}
 	// Each worker takes an equal share of the rows, in whole 64-row words.
@@ -158,13 +187,13 @@ func countRows(k Kernel, dst Counts, votes []int8, m int) {
 	n := len(votes) / m
 	for r0 := 0; r0 < n; r0 += blockRows {
 		r1 := min(r0+blockRows, n)
-		nw := PackBlock(packed, votes[r0*m:r1*m], m, words)
+		nw := packBlock(packed, votes[r0*m:r1*m], m, words)
 		for i := 0; i < m; i++ {
 			x := packed[i*stride : (i+1)*stride]
 			dst.Pos[i] += k.popcount(x[:nw])
 			dst.Neg[i] += k.popcount(x[words : words+nw])
 			if i+1 < m {
-				base := PairIndex(i, i+1, m)
+				base := pairIndex(i, i+1, m)
 				k.pairRow(x, packed[(i+1)*stride:], stride, nw, dst.Pairs[base:base+m-i-1])
 			}
 		}

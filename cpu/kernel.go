@@ -20,8 +20,11 @@ type Kernel struct {
 }
 
 // Count adds the counts of the n x m vote matrix votes to dst with this
-// kernel, exactly as the package-level Count does with the best kernel.
-func (k Kernel) Count(dst Counts, votes []int8, m int) { countWith(k, dst, votes, m) }
+// kernel, exactly as the package-level Count does with the best kernel,
+// and panics as Count does.
+func (k Kernel) Count(dst Counts, votes []int8, m int) {
+	countWith("Kernel.Count", k, dst, votes, m)
+}
 
 // Popcount returns the number of set bits in ws with this kernel's
 // popcount instructions and no other work: the bare loop whose throughput

@@ -52,7 +52,7 @@ func TestKernelsStayInBounds(t *testing.T) {
 	}
 }
 
-// PackBlock reads no vote past its block, whatever the number of LFs.
+// packBlock reads no vote past its block, whatever the number of LFs.
 func TestPackBlockStaysInBounds(t *testing.T) {
 	r := rand.New(rand.NewPCG(17, 18))
 	for _, m := range []int{1, 5, 8, 20, 33, 64, 65, 100} {
@@ -61,7 +61,7 @@ func TestPackBlockStaysInBounds(t *testing.T) {
 		block := unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(raw))), len(raw))
 		copy(block, randomVotes(r, rows, m, 0.3))
 		packed := make([]uint64, 2*m*3)
-		PackBlock(packed, block, m, 3)
+		packBlock(packed, block, m, 3)
 		want := NewCounts(m)
 		CountReference(want, block, m)
 		for i := 0; i < m; i++ {

@@ -165,7 +165,7 @@ func FuzzKernels(f *testing.F) {
 	})
 }
 
-// PackBlock sets exactly the bits of the votes, for LF counts around the
+// packBlock sets exactly the bits of the votes, for LF counts around the
 // 8-vote and 64-LF tiles and row counts around the 64-row word.
 func TestPackBlock(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 16))
@@ -174,7 +174,7 @@ func TestPackBlock(t *testing.T) {
 			words := (rows+63)/64 + 1
 			block := randomVotes(r, rows, m, 0.3)
 			packed := randomWords(r, 2*m*words) // stale bits must go
-			nw := PackBlock(packed, block, m, words)
+			nw := packBlock(packed, block, m, words)
 			if nw != (rows+63)/64 {
 				t.Fatalf("m=%d rows=%d: %d words, want %d", m, rows, nw, (rows+63)/64)
 			}

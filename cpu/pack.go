@@ -5,7 +5,7 @@ import (
 	"unsafe"
 )
 
-// PackBlock packs the rows of block (row-major, m columns, at most
+// packBlock packs the rows of block (row-major, m columns, at most
 // 64*words rows) into per-LF bitsets, 2*words words per LF: bit r of
 // packed[2*i*words:] is set when row r votes +1 on LF i, and bit r of
 // packed[(2*i+1)*words:] when it votes -1. It returns the number of words
@@ -14,7 +14,7 @@ import (
 // It works on 64-row by 64-LF tiles: eight votes at a time become eight
 // bits of a row mask (one multiply gathers them), and a 64 x 64 bit
 // transpose turns the 64 row masks into 64 LF bitset words.
-func PackBlock(packed []uint64, block []int8, m, words int) int {
+func packBlock(packed []uint64, block []int8, m, words int) int {
 	rows := len(block) / m
 	nw := (rows + 63) / 64
 	var pos, neg [64]uint64

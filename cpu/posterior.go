@@ -22,7 +22,13 @@ type Factor struct {
 // distribution (as FlyingSquid does). Work is split over GOMAXPROCS
 // goroutines; the single-LF, two-pattern case (the common model: one task,
 // independent LFs) runs through a per-LF log-odds table.
+//
+// Posterior panics unless K = len(base) >= 1, m >= 1, len(out) is a
+// multiple of K, len(votes) = len(out)/K * m, and every factor names LFs
+// in [0, m) with a table of 3^len(LFs) x K entries. Votes other than -1,
+// 0 and +1 are not checked (callers validate them).
 func Posterior(out []float64, votes []int8, m int, base []float64, factors []Factor) {
+	checkPosteriorArgs("Posterior", out, votes, m, base, factors)
 	k := len(base)
 	n := len(out) / k
 	workers := runtime.GOMAXPROCS(0)
@@ -55,46 +61,44 @@ func Posterior(out []float64, votes []int8, m int, base []float64, factors []Fac
 	wg.Wait()
 }
 
-// LogOddsTable returns the per-LF log-odds table of an independent one-task
-// model: entry 3i+v+1 is the log-odds contribution of vote v of LF i, and
-// entry 3m the base log-odds, so that log P(Y=+1|row)/P(Y=-1|row) is the
-// base plus one entry per LF. It reports false unless every factor covers
-// one LF, there are two patterns and all entries are finite.
-func LogOddsTable(m int, base []float64, factors []Factor) ([]float64, bool) {
+// LogOddsTable returns the log-odds table (see LogOdds) of an independent
+// one-task model given as Posterior's arguments. It reports false unless
+// every factor covers one LF, there are two patterns and all entries are
+// finite. With two patterns it panics, as Posterior does, on a factor that
+// names an LF outside [0, m) or whose table has the wrong size.
+func LogOddsTable(m int, base []float64, factors []Factor) (LogOdds, bool) {
 	if len(base) != 2 {
 		return nil, false
 	}
-	t := make([]float64, 3*m+1)
-	t[3*m] = base[1] - base[0]
+	checkFactors("LogOddsTable", m, 2, factors)
+	t := NewLogOdds(m)
+	t.SetBase(base[1] - base[0])
 	for _, f := range factors {
 		if len(f.LFs) != 1 {
 			return nil, false
 		}
 		i := f.LFs[0]
-		for v := 0; v < 3; v++ {
-			d := f.Table[2*v+1] - f.Table[2*v]
-			if math.IsInf(f.Table[2*v], 0) || math.IsInf(f.Table[2*v+1], 0) || math.IsNaN(d) {
+		for v := int8(-1); v <= 1; v++ {
+			idx := int(v) + 1 // CliqueIndex of a one-LF clique
+			neg, pos := f.Table[idx*2], f.Table[idx*2+1]
+			d := pos - neg
+			if math.IsInf(neg, 0) || math.IsInf(pos, 0) || math.IsNaN(d) {
 				return nil, false
 			}
-			t[3*i+v] += d
+			t.Add(i, v, d)
 		}
 	}
-	if math.IsInf(t[3*m], 0) || math.IsNaN(t[3*m]) {
+	if b := t.Base(); math.IsInf(b, 0) || math.IsNaN(b) {
 		return nil, false
 	}
 	return t, true
 }
 
-func logOddsPosterior(out []float64, votes []int8, m int, t []float64) {
+// logOddsPosterior is Posterior through a log-odds table.
+func logOddsPosterior(out []float64, votes []int8, m int, t LogOdds) {
 	n := len(out) / 2
-	b := t[3*m]
 	for r := 0; r < n; r++ {
-		s := b
-		row := votes[r*m : (r+1)*m]
-		for i, v := range row {
-			s += t[3*i+int(v)+1]
-		}
-		p := 1 / (1 + math.Exp(-s))
+		p := 1 / (1 + math.Exp(-t.Logit(votes[r*m:(r+1)*m])))
 		out[2*r] = 1 - p
 		out[2*r+1] = p
 	}
@@ -108,10 +112,7 @@ func generalPosterior(out []float64, votes []int8, m int, base []float64, factor
 		s := out[r*k : (r+1)*k]
 		copy(s, base)
 		for _, f := range factors {
-			idx := 0
-			for _, l := range f.LFs {
-				idx = idx*3 + int(row[l]) + 1
-			}
+			idx := CliqueIndex(row, f.LFs)
 			t := f.Table[idx*k : (idx+1)*k]
 			for y := range s {
 				s[y] += t[y]
@@ -145,8 +146,10 @@ func normaliseLog(s []float64) {
 
 // PosteriorReference computes what Posterior does the plain way, as
 // FlyingSquid does: multiply the factors' probabilities for each row and
-// each pattern, then normalise (uniform when the sum is zero).
+// each pattern, then normalise (uniform when the sum is zero). It panics
+// as Posterior does.
 func PosteriorReference(out []float64, votes []int8, m int, base []float64, factors []Factor) {
+	checkPosteriorArgs("PosteriorReference", out, votes, m, base, factors)
 	k := len(base)
 	n := len(out) / k
 	for r := 0; r < n; r++ {
@@ -155,11 +158,7 @@ func PosteriorReference(out []float64, votes []int8, m int, base []float64, fact
 		for y := 0; y < k; y++ {
 			p := math.Exp(base[y])
 			for _, f := range factors {
-				idx := 0
-				for _, l := range f.LFs {
-					idx = idx*3 + int(row[l]) + 1
-				}
-				p *= math.Exp(f.Table[idx*k+y])
+				p *= math.Exp(f.Table[CliqueIndex(row, f.LFs)*k+y])
 			}
 			out[r*k+y] = p
 			z += p

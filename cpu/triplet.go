@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"fmt"
 	"math"
 	"slices"
 )
@@ -22,7 +23,28 @@ func TripletValue(mab, mac, mbc float64) (v float64, zero bool) {
 // its two LFs lie in different components (comp[i] is the component of LF
 // i once the task node is removed: the task separates them). It returns the
 // extended dst and the number of zero denominators.
+//
+// TripletCandidates panics unless len(pairs) = m*m, len(me) = len(cands),
+// every candidate is in [0, m) and comp is nil or has at least m entries.
 func TripletCandidates(dst []float64, me []float64, cands []int, comp []int, pairs []float64, m int) ([]float64, int) {
+	switch {
+	case len(pairs) != m*m:
+		panic(fmt.Sprintf("cpu: TripletCandidates: %d pair moments for m = %d, want %d", len(pairs), m, m*m))
+	case len(me) != len(cands):
+		panic(fmt.Sprintf("cpu: TripletCandidates: %d moments for %d candidates", len(me), len(cands)))
+	case comp != nil && len(comp) < m:
+		panic(fmt.Sprintf("cpu: TripletCandidates: %d components for m = %d, want at least m", len(comp), m))
+	}
+	for x, f := range cands {
+		if f < 0 || f >= m {
+			panic(fmt.Sprintf("cpu: TripletCandidates: candidate %d is LF %d, out of range [0, %d)", x, f, m))
+		}
+	}
+	return tripletCandidates(dst, me, cands, comp, pairs, m)
+}
+
+// tripletCandidates is TripletCandidates without the checks.
+func tripletCandidates(dst []float64, me []float64, cands []int, comp []int, pairs []float64, m int) ([]float64, int) {
 	zeros := 0
 	for x, f := range cands {
 		row := pairs[f*m : (f+1)*m]
@@ -41,20 +63,79 @@ func TripletCandidates(dst []float64, me []float64, cands []int, comp []int, pai
 	return dst, zeros
 }
 
-// TripletAggregate estimates |E[λ_e Y]| for single-LF expectations, the
-// common case of a graph without LF dependencies: expectation e is LF
-// lf[e], and comp[e*m:(e+1)*m] holds the component of every LF once e's
-// task node is removed. Candidates are the LFs f != lf[e] in another
-// component than lf[e]; every candidate pair in different components gives
-// a triplet value. value[e] is their mean (or median), count[e] their
-// number and zeros[e] the zero denominators among them; an expectation
-// without any triplet gets count 0.
-func TripletAggregate(pairs []float64, m int, lf, comp []int, median bool, value []float64, count, zeros []int) {
+// TripletRequest is the input of the triplet step for single-LF
+// expectations (TripletAggregate), the common case of a graph without LF
+// dependencies.
+type TripletRequest struct {
+	// Pairs is the M x M second-moment matrix E[λ_i λ_j], row-major.
+	Pairs []float64
+	// M is the number of labeling functions.
+	M int
+	// LF[e] is the LF of expectation e, in [0, M).
+	LF []int
+	// Comp[e*M+f] is the component of LF f once expectation e's task node
+	// is removed (len(LF) x M): the task separates LFs in different
+	// components.
+	Comp []int
+	// Median takes the median of the triplet values instead of their mean.
+	Median bool
+}
+
+// TripletResult receives the triplet step's output, one entry per
+// expectation of the request.
+type TripletResult struct {
+	Value []float64 // the mean (or median) triplet value, 0 without triplets
+	Count []int     // the number of triplets
+	Zeros []int     // the triplets with a zero denominator
+}
+
+// NewTripletResult returns a result for e expectations.
+func NewTripletResult(e int) TripletResult {
+	return TripletResult{Value: make([]float64, e), Count: make([]int, e), Zeros: make([]int, e)}
+}
+
+// Validate reports whether dst can hold the result of r and r is well
+// formed: len(Pairs) = M*M, len(Comp) = len(LF)*M, every LF in [0, M),
+// and Value, Count and Zeros of len(LF) each. The error names the
+// mismatch.
+func (r TripletRequest) Validate(dst TripletResult) error {
+	e := len(r.LF)
+	switch {
+	case r.M < 0:
+		return fmt.Errorf("m = %d labeling functions", r.M)
+	case len(r.Pairs) != r.M*r.M:
+		return fmt.Errorf("%d pair moments for m = %d, want m*m = %d", len(r.Pairs), r.M, r.M*r.M)
+	case len(r.Comp) != e*r.M:
+		return fmt.Errorf("%d components for %d expectations and m = %d, want %d", len(r.Comp), e, r.M, e*r.M)
+	case len(dst.Value) != e || len(dst.Count) != e || len(dst.Zeros) != e:
+		return fmt.Errorf("outputs of %d values, %d counts and %d zero counts for %d expectations", len(dst.Value), len(dst.Count), len(dst.Zeros), e)
+	}
+	for x, l := range r.LF {
+		if l < 0 || l >= r.M {
+			return fmt.Errorf("expectation %d is LF %d, out of range [0, %d)", x, l, r.M)
+		}
+	}
+	return nil
+}
+
+// TripletAggregate estimates |E[λ_e Y]| for each single-LF expectation e
+// of r into dst. Candidates are the LFs f != LF[e] in another component
+// than LF[e]; every candidate pair in different components gives a
+// triplet value. dst.Value[e] is their mean (or median), dst.Count[e]
+// their number and dst.Zeros[e] the zero denominators among them; an
+// expectation without any triplet gets count 0.
+//
+// TripletAggregate panics if r.Validate(dst) reports an error.
+func TripletAggregate(dst TripletResult, r TripletRequest) {
+	if err := r.Validate(dst); err != nil {
+		panic("cpu: TripletAggregate: " + err.Error())
+	}
+	m, pairs := r.M, r.Pairs
 	var vals []float64
 	var cands []int
 	var me []float64
-	for e, l := range lf {
-		c := comp[e*m : (e+1)*m]
+	for e, l := range r.LF {
+		c := r.Comp[e*m : (e+1)*m]
 		cands, me = cands[:0], me[:0]
 		for f := 0; f < m; f++ {
 			if f != l && c[f] != c[l] {
@@ -62,15 +143,15 @@ func TripletAggregate(pairs []float64, m int, lf, comp []int, median bool, value
 				me = append(me, pairs[l*m+f])
 			}
 		}
-		vals, zeros[e] = TripletCandidates(vals[:0], me, cands, c, pairs, m)
-		count[e] = len(vals)
+		vals, dst.Zeros[e] = tripletCandidates(vals[:0], me, cands, c, pairs, m)
+		dst.Count[e] = len(vals)
 		switch {
 		case len(vals) == 0:
-			value[e] = 0
-		case median:
-			value[e] = Median(vals)
+			dst.Value[e] = 0
+		case r.Median:
+			dst.Value[e] = Median(vals)
 		default:
-			value[e] = PairwiseSum(vals) / float64(len(vals))
+			dst.Value[e] = PairwiseSum(vals) / float64(len(vals))
 		}
 	}
 }
@@ -106,8 +187,11 @@ func PairwiseSum(x []float64) float64 {
 }
 
 // Median returns the median of x (the mean of the two middle values for an
-// even count), reordering x.
+// even count), reordering x. It panics if x is empty.
 func Median(x []float64) float64 {
+	if len(x) == 0 {
+		panic("cpu: Median of no values")
+	}
 	slices.Sort(x)
 	h := len(x) / 2
 	if len(x)%2 == 1 {
@@ -116,10 +200,13 @@ func Median(x []float64) float64 {
 	return (x[h-1] + x[h]) / 2
 }
 
-// AllPairs returns the arguments of TripletAggregate that estimate every LF
-// from every pair of other LFs: lf[e] = e, and every LF in a component of
-// its own.
+// AllPairs returns the LF and Comp fields of a TripletRequest that
+// estimates every LF from every pair of other LFs: lf[e] = e, and every LF
+// in a component of its own. It panics if m < 0.
 func AllPairs(m int) (lf, comp []int) {
+	if m < 0 {
+		panic(fmt.Sprintf("cpu: AllPairs: m = %d", m))
+	}
 	lf, comp = make([]int, m), make([]int, m*m)
 	for e := range lf {
 		lf[e] = e

@@ -93,15 +93,15 @@ func (b *Backend) Posterior(out []float64, votes []int8, m int, base []float64, 
 
 // TripletAggregate runs the triplet step on the GPU when there are enough
 // triplets (m >= 64, or SQUID_BACKEND=gpu), else on the CPU.
-func (b *Backend) TripletAggregate(pairs []float64, m int, lf, comp []int, median bool, value []float64, count, zeros []int) {
-	if (m >= 64 || os.Getenv("SQUID_BACKEND") == "gpu") && os.Getenv("SQUID_BACKEND") != "cpu" && b.Dev.Lost() == nil {
-		err := b.Dev.TripletAggregate(pairs, m, lf, comp, median, value, count, zeros)
+func (b *Backend) TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest) {
+	if (r.M >= 64 || os.Getenv("SQUID_BACKEND") == "gpu") && os.Getenv("SQUID_BACKEND") != "cpu" && b.Dev.Lost() == nil {
+		err := b.Dev.TripletAggregate(dst, r)
 		if err == nil {
 			return
 		}
 		b.fallback(err)
 	}
-	cpu.TripletAggregate(pairs, m, lf, comp, median, value, count, zeros)
+	cpu.TripletAggregate(dst, r)
 }
 
 // Register opens GPU 0, checks it against the CPU on small random inputs
@@ -143,7 +143,7 @@ func selfTest(d *Device) error {
 	if err := selfTestCountDevice(d, votes, m, want); err != nil {
 		return err
 	}
-	table := make([]float64, 3*m+1)
+	table := cpu.NewLogOdds(m)
 	for i := range table {
 		table[i] = r.NormFloat64()
 	}
@@ -151,7 +151,8 @@ func selfTest(d *Device) error {
 	if err := d.Posterior(gp, votes[:1000*m], m, table); err != nil {
 		return fmt.Errorf("cuda: self-test: %v", err)
 	}
-	cpu.Posterior(cp, votes[:1000*m], m, []float64{0, table[3*m]}, logOddsFactors(table, m))
+	base, factors := table.Factors()
+	cpu.Posterior(cp, votes[:1000*m], m, base, factors)
 	for i := range gp {
 		if math.Abs(gp[i]-cp[i]) > 1e-9 {
 			return errors.New("cuda: self-test: GPU probabilities differ from the CPU's; not using the GPU")
@@ -172,14 +173,14 @@ func selfTest(d *Device) error {
 	}
 	lf, comp := cpu.AllPairs(tm)
 	for _, median := range []bool{false, true} {
-		gv, cv := make([]float64, tm), make([]float64, tm)
-		gc, cc, gz, cz := make([]int, tm), make([]int, tm), make([]int, tm), make([]int, tm)
-		cpu.TripletAggregate(pairs, tm, lf, comp, median, cv, cc, cz)
-		if err := d.TripletAggregate(pairs, tm, lf, comp, median, gv, gc, gz); err != nil {
+		req := cpu.TripletRequest{Pairs: pairs, M: tm, LF: lf, Comp: comp, Median: median}
+		got, want := cpu.NewTripletResult(tm), cpu.NewTripletResult(tm)
+		cpu.TripletAggregate(want, req)
+		if err := d.TripletAggregate(got, req); err != nil {
 			return fmt.Errorf("cuda: self-test: %v", err)
 		}
-		for e := range gv {
-			if gc[e] != cc[e] || gz[e] != cz[e] || math.Abs(gv[e]-cv[e]) > 1e-9 {
+		for e := range got.Value {
+			if got.Count[e] != want.Count[e] || got.Zeros[e] != want.Zeros[e] || math.Abs(got.Value[e]-want.Value[e]) > 1e-9 {
 				return errors.New("cuda: self-test: GPU triplet solve differs from the CPU's; not using the GPU")
 			}
 		}
@@ -221,9 +222,9 @@ func selfTestCountDevice(d *Device, votes []int8, m int, want cpu.Counts) error 
 // one batch labelled by two fitted models with given labels between them,
 // and compares loss, labels and gradients with fsloss's CPU scoring
 // against the same labels.
-func selfTestLoss(d *Device, r *rand.Rand, votes []int8, m int, table []float64) error {
+func selfTestLoss(d *Device, r *rand.Rand, votes []int8, m int, table cpu.LogOdds) error {
 	batch := len(votes) / m
-	other := make([]float64, len(table))
+	other := cpu.NewLogOdds(m)
 	for i := range other {
 		other[i] = -table[i] / 2
 	}
@@ -240,7 +241,8 @@ func selfTestLoss(d *Device, r *rand.Rand, votes []int8, m int, table []float64)
 			segs[1].Labels = labels[s.From:s.To]
 			continue
 		}
-		cpu.Posterior(post[2*s.From:2*s.To], votes[s.From*m:s.To*m], m, []float64{0, t[3*m]}, logOddsFactors(t, m))
+		base, factors := t.Factors()
+		cpu.Posterior(post[2*s.From:2*s.To], votes[s.From*m:s.To*m], m, base, factors)
 		for i := s.From; i < s.To; i++ {
 			labels[i] = post[2*i+1]
 		}
@@ -291,14 +293,4 @@ func at(t *tensor.Dense, i int) float64 {
 		return float64(s[i])
 	}
 	return t.Data().([]float64)[i]
-}
-
-// logOddsFactors expresses a log-odds table as cpu factors (log P(Y=-1)
-// terms 0), for the CPU side of the self-test.
-func logOddsFactors(table []float64, m int) []cpu.Factor {
-	fs := make([]cpu.Factor, m)
-	for i := range fs {
-		fs[i] = cpu.Factor{LFs: []int{i}, Table: []float64{0, table[3*i], 0, table[3*i+1], 0, table[3*i+2]}}
-	}
-	return fs
 }

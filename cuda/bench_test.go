@@ -56,11 +56,12 @@ func BenchmarkTriplet(b *testing.B) {
 					continue
 				}
 				b.Run(fmt.Sprintf("%s/median=%v/m=%d", side, median, m), func(b *testing.B) {
-					v, c, z := make([]float64, m), make([]int, m), make([]int, m)
+					dst := cpu.NewTripletResult(m)
+					req := cpu.TripletRequest{Pairs: pairs, M: m, LF: lf, Comp: comp, Median: median}
 					for i := 0; i < b.N; i++ {
 						if side == "cpu" {
-							cpu.TripletAggregate(pairs, m, lf, comp, median, v, c, z)
-						} else if err := dev.TripletAggregate(pairs, m, lf, comp, median, v, c, z); err != nil {
+							cpu.TripletAggregate(dst, req)
+						} else if err := dev.TripletAggregate(dst, req); err != nil {
 							b.Fatal(err)
 						}
 					}
@@ -75,7 +76,7 @@ func BenchmarkTriplet(b *testing.B) {
 func BenchmarkFusedLoss(b *testing.B) {
 	r := rand.New(rand.NewPCG(3, 3))
 	const m = 10
-	table := make([]float64, 3*m+1)
+	table := cpu.NewLogOdds(m)
 	for i := range table {
 		table[i] = r.NormFloat64()
 	}

@@ -104,13 +104,13 @@ func TestPosteriorMatchesCPU(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 2))
 	for _, c := range []struct{ n, m int }{{1, 3}, {1000, 3}, {100001, 20}} {
 		votes := randomVotes(r, c.n, c.m)
-		table := make([]float64, 3*c.m+1)
+		table := cpu.NewLogOdds(c.m)
 		for i := range table {
 			table[i] = r.NormFloat64()
 		}
-		fs := logOddsFactors(table, c.m)
+		base, fs := table.Factors()
 		want, got := make([]float64, 2*c.n), make([]float64, 2*c.n)
-		cpu.PosteriorReference(want, votes, c.m, []float64{0, table[3*c.m]}, fs)
+		cpu.PosteriorReference(want, votes, c.m, base, fs)
 		if err := dev.Posterior(got, votes, c.m, table); err != nil {
 			t.Fatal(err)
 		}
@@ -148,12 +148,14 @@ func TestTripletAggregateMatchesCPU(t *testing.T) {
 			}
 		}
 		for _, median := range []bool{false, true} {
-			wv, gv := make([]float64, m), make([]float64, m)
-			wc, gc, wz, gz := make([]int, m), make([]int, m), make([]int, m), make([]int, m)
-			cpu.TripletAggregate(pairs, m, lf, comp, median, wv, wc, wz)
-			if err := dev.TripletAggregate(pairs, m, lf, comp, median, gv, gc, gz); err != nil {
+			want, got := cpu.NewTripletResult(m), cpu.NewTripletResult(m)
+			req := cpu.TripletRequest{Pairs: pairs, M: m, LF: lf, Comp: comp, Median: median}
+			cpu.TripletAggregate(want, req)
+			if err := dev.TripletAggregate(got, req); err != nil {
 				t.Fatal(err)
 			}
+			wv, wc, wz := want.Value, want.Count, want.Zeros
+			gv, gc, gz := got.Value, got.Count, got.Zeros
 			for e := range wv {
 				if gc[e] != wc[e] || gz[e] != wz[e] || math.Abs(gv[e]-wv[e]) > 1e-12*max(1, math.Abs(wv[e])) {
 					t.Fatalf("m=%d median=%v e=%d: GPU (%v, %d, %d), CPU (%v, %d, %d)", m, median, e, gv[e], gc[e], gz[e], wv[e], wc[e], wz[e])

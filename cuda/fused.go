@@ -9,6 +9,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/squid-ws/squid/cpu"
 	"github.com/squid-ws/squid/fsloss"
 )
 
@@ -49,7 +50,7 @@ func (d *Device) FusedBCE(table []float64, votes []int8, m int, logits *Buffer, 
 		return Result{}, err
 	}
 	batch := logits.shape.TotalSize()
-	if m <= 0 || len(votes) != batch*m || len(table) != 3*m+1 {
+	if m <= 0 || len(votes) != batch*m || len(table) != cpu.LogOddsLen(m) {
 		return Result{}, fmt.Errorf("cuda: FusedBCE: %d votes and a table of %d for %d logits and m = %d", len(votes), len(table), batch, m)
 	}
 	return d.scoreOnce(votes, m, logits, pw, []fsloss.Segment{{From: 0, To: batch, LogOdds: table}})

@@ -4,18 +4,20 @@ package cuda
 
 import (
 	"fmt"
+
+	"github.com/squid-ws/squid/cpu"
 )
 
 // Posterior writes P(Y=-1), P(Y=+1) for every row (out is n x 2) from the
 // per-LF log-odds table of an independent one-task model (see
-// cpu.LogOddsTable).
-func (d *Device) Posterior(out []float64, votes []int8, m int, table []float64) error {
+// cpu.LogOdds).
+func (d *Device) Posterior(out []float64, votes []int8, m int, table cpu.LogOdds) error {
 	if m <= 0 || len(votes)%m != 0 {
 		return fmt.Errorf("cuda: Posterior: %d votes are not whole rows of m = %d", len(votes), m)
 	}
 	n := len(votes) / m
-	if len(out) != 2*n || len(table) != 3*m+1 {
-		return fmt.Errorf("cuda: Posterior: out has %d values, table %d; want %d and %d", len(out), len(table), 2*n, 3*m+1)
+	if len(out) != 2*n || len(table) != cpu.LogOddsLen(m) {
+		return fmt.Errorf("cuda: Posterior: out has %d values, table %d; want %d and %d", len(out), len(table), 2*n, cpu.LogOddsLen(m))
 	}
 	if n == 0 {
 		return nil
@@ -46,12 +48,15 @@ func (d *Device) Posterior(out []float64, votes []int8, m int, table []float64) 
 // expectation for the mean (squid_triplet_mean), and for the median a
 // per-expectation radix select over the values (squid_triplet_median), in
 // batches of expectations that fit in 2 GiB of scratch.
-func (d *Device) TripletAggregate(pairs []float64, m int, lf, comp []int, median bool, value []float64, count, zeros []int) error {
-	E := len(lf)
-	if len(pairs) != m*m || len(comp) != E*m || len(value) != E || len(count) != E || len(zeros) != E {
-		return fmt.Errorf("cuda: TripletAggregate: %d pairs, %d components and outputs of %d, %d, %d for m = %d and %d expectations",
-			len(pairs), len(comp), len(value), len(count), len(zeros), m, E)
+//
+// A request that r.Validate(dst) rejects is an error naming the mismatch.
+func (d *Device) TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest) error {
+	if err := r.Validate(dst); err != nil {
+		return fmt.Errorf("cuda: TripletAggregate: %w", err)
 	}
+	pairs, m, lf, comp, median := r.Pairs, r.M, r.LF, r.Comp, r.Median
+	value, count, zeros := dst.Value, dst.Count, dst.Zeros
+	E := len(lf)
 	if E == 0 {
 		return nil
 	}

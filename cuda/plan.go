@@ -8,6 +8,7 @@ import (
 	"math"
 	"unsafe"
 
+	"github.com/squid-ws/squid/cpu"
 	"github.com/squid-ws/squid/fsloss"
 )
 
@@ -45,8 +46,8 @@ func planSegments(segs []fsloss.Segment, votes []int8, batch, m int) (lossPlan, 
 		next = s.To
 		switch {
 		case s.LogOdds != nil:
-			if len(s.LogOdds) != 3*m+1 {
-				return lossPlan{}, fmt.Errorf("cuda: segment %d has a log-odds table of %d values, want 3m+1 = %d", i, len(s.LogOdds), 3*m+1)
+			if len(s.LogOdds) != cpu.LogOddsLen(m) {
+				return lossPlan{}, fmt.Errorf("cuda: segment %d has a log-odds table of %d values, want 3m+1 = %d", i, len(s.LogOdds), cpu.LogOddsLen(m))
 			}
 			p.tables++
 		case len(s.Labels) == s.To-s.From:

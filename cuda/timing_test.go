@@ -188,7 +188,7 @@ func timeCounts(t *testing.T, r *rand.Rand, n, m int) []timing {
 
 func timePosterior(t *testing.T, r *rand.Rand, n, m int) timing {
 	votes := randomVotes(r, n, m)
-	table := make([]float64, 3*m+1)
+	table := cpu.NewLogOdds(m)
 	for i := range table {
 		table[i] = r.NormFloat64()
 	}
@@ -212,9 +212,10 @@ func timeTriplets(t *testing.T, r *rand.Rand, m int) []timing {
 	lf, comp := cpu.AllPairs(m)
 	var out []timing
 	for _, median := range []bool{false, true} {
-		value, count, zeros := make([]float64, m), make([]int, m), make([]int, m)
 		// The whole call with its uploads; the kernel alone below.
-		call := wallMs(t, func() error { return dev.TripletAggregate(pairs, m, lf, comp, median, value, count, zeros) })
+		call := wallMs(t, func() error {
+			return dev.TripletAggregate(cpu.NewTripletResult(m), cpu.TripletRequest{Pairs: pairs, M: m, LF: lf, Comp: comp, Median: median})
+		})
 		var a arena
 		dp, dl, dc := deviceUpload(t, &a, pairs), deviceUpload(t, &a, toInt64(lf)), deviceUpload(t, &a, toInt64(comp))
 		dval, dcnt, dz := deviceAlloc(t, &a, int64(m)*8), deviceAlloc(t, &a, int64(m)*8), deviceAlloc(t, &a, int64(m)*8)
@@ -255,7 +256,7 @@ func refitSegments(r *rand.Rand, batch, m int) []fsloss.Segment {
 	}
 	segs := []fsloss.Segment{{From: 0, To: warm, Labels: labels}}
 	for a := warm; a < batch; a += 10 {
-		table := make([]float64, 3*m+1)
+		table := cpu.NewLogOdds(m)
 		for i := range table {
 			table[i] = r.NormFloat64()
 		}

@@ -14,6 +14,29 @@
 // sufficient statistics are updated incrementally (add the new row, remove
 // the evicted one), so a refit costs O(m^2) plus the triplet solve whatever
 // the buffer size.
+//
+// # The seam with package cuda
+//
+// Package cuda's fused loss (cuda.Loss) computes labels, loss and
+// gradient on the GPU in one pass, but the online state (ring buffer,
+// statistics, warm-up, refits, rollback on error) must stay the one Loss
+// keeps, so that a GPU run and a CPU run see the same models. Three
+// exported names carry that contract, as hash/crc32 documents its arch*
+// functions for its assembly:
+//
+//   - Push does everything Forward does but label and score: it validates
+//     the batch's votes, pushes them row by row (refitting as Forward
+//     would) and returns the votes with the Segments of rows that share a
+//     fitted model. A failed Push changes nothing.
+//   - Segment tells the caller how to label its rows: from LogOdds, the
+//     model's flat log-odds table (cpu.LogOdds), when the model has one
+//     and labels are not clamped, else from Labels, made on the CPU.
+//   - PosWeight is the positive-class weight the caller must score with.
+//
+// The caller must then compute exactly what Forward would: for each row,
+// P(Y=+1) = sigmoid(LogOdds.Logit(row)) or Labels[row-From], and PyTorch's
+// BCE-with-logits with PosWeight, averaged as Result documents. cuda's
+// self-test and its tests hold the GPU to Forward's numbers.
 package fsloss
 
 import (
@@ -139,56 +162,6 @@ func (l *Loss) pushAndLabel(weakLabels *tensor.Dense, batch int) ([]float64, err
 	return labels, err
 }
 
-// Segment is a run of rows [From, To) of a batch labelled by one fitted
-// label model (the model changes only at refits).
-type Segment struct {
-	From, To int
-	// LogOdds is that model's per-LF log-odds table
-	// (labelmodel.Model.LogOddsTable), for a fused loss that makes the
-	// labels itself; nil when the model has none, and then Labels holds the
-	// segment's probabilistic labels.
-	LogOdds []float64
-	Labels  []float64
-}
-
-// Push adds a batch's weak labels (batch x m) to the buffer, refitting as
-// Forward does, without scoring: it returns the validated votes and the
-// segments of rows that share a fitted model, for a loss computed elsewhere
-// (the fused GPU loss of package cuda). Forward is the same push followed
-// by labelling and scoring on the CPU. Push needs a one-task model; on
-// error nothing is changed.
-func (l *Loss) Push(weakLabels *tensor.Dense) ([]int8, []Segment, error) {
-	if l.cfg.Spec.Tasks() != 1 {
-		return nil, nil, fmt.Errorf("fsloss: Push needs a one-task model, this one has v = %d", l.cfg.Spec.Tasks())
-	}
-	if weakLabels == nil || len(weakLabels.Shape()) != 2 {
-		return nil, nil, fmt.Errorf("fsloss: weak labels must be (batch, %d)", l.cfg.Spec.M)
-	}
-	m, batch := l.cfg.Spec.M, weakLabels.Shape()[0]
-	votes, err := readVotes(weakLabels, batch, m, !l.cfg.Spec.NoAbstentions)
-	if err != nil {
-		return nil, nil, err
-	}
-	var segs []Segment
-	err = l.batch(batch, func(r int) error { return l.push(votes[r*m : (r+1)*m]) }, func(a, b int) error {
-		seg := Segment{From: a, To: b}
-		if table, ok := l.model.LogOddsTable(); ok && !l.cfg.ClampVals {
-			seg.LogOdds = table
-		} else {
-			seg.Labels = make([]float64, b-a)
-			if err := l.label(seg.Labels, make([]float64, 2*(b-a)), votes[a*m:b*m]); err != nil {
-				return err
-			}
-		}
-		segs = append(segs, seg)
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return votes, segs, nil
-}
-
 // batch runs ring.forRows journalled: when it fails, the buffer, its
 // position, the statistics and the fitted model are restored exactly.
 func (l *Loss) batch(batch int, push func(row int) error, label func(a, b int) error) error {
@@ -205,9 +178,6 @@ func (l *Loss) batch(batch int, push func(row int) error, label func(a, b int) e
 	return err
 }
 
-// PosWeight returns the positive-class weight of the loss.
-func (l *Loss) PosWeight() float64 { return l.cfg.PosWeight }
-
 // label writes the (clamped when configured) probabilistic labels of rows
 // of votes with the current model, or their soft majority vote during the
 // warm-up, before the first fit.
@@ -215,7 +185,7 @@ func (l *Loss) label(out, scratch []float64, votes []int8) error {
 	m := l.cfg.Spec.M
 	if !l.model.Fitted() {
 		softMajority(out, votes, m, l.cfg.Spec.Tasks(), l.lfTasks)
-	} else if err := l.model.PredictMarginalInto(out, scratch, labelmodel.Votes{N: len(votes) / m, M: m, Data: votes}); err != nil {
+	} else if err := l.model.PredictProbaMarginalInto(out, scratch, labelmodel.Votes{N: len(votes) / m, M: m, Data: votes}); err != nil {
 		return err
 	}
 	if l.cfg.ClampVals {

@@ -382,12 +382,18 @@ extern "C" __global__ void squid_triplet_median(const double* pairs, const i64* 
     }
 }
 
-// labelFromVotes is P(Y=+1 | votes of row r) from the per-LF log-odds
-// table (3 entries per LF, then the base at 3m).
+// A per-LF log-odds table, laid out as cpu.LogOdds: entry 3i + v + 1 is
+// LF i's term for its vote v in {-1, 0, +1}, then the base at 3m;
+// logOddsLen(m) entries in all.
+__device__ __forceinline__ i64 logOddsLen(i64 m) { return 3 * m + 1; }
+__device__ __forceinline__ double logOddsAt(const double* t, i64 i, int v) { return t[3 * i + v + 1]; }
+__device__ __forceinline__ double logOddsBase(const double* t, i64 m) { return t[3 * m]; }
+
+// labelFromVotes is P(Y=+1 | votes of row r) from a per-LF log-odds table.
 __device__ __forceinline__ double labelFromVotes(const signed char* votes, i64 m, const double* table, i64 r) {
-    double s = table[3 * m];
+    double s = logOddsBase(table, m);
     const signed char* row = votes + r * m;
-    for (i64 i = 0; i < m; i++) s += table[3 * i + row[i] + 1];
+    for (i64 i = 0; i < m; i++) s += logOddsAt(table, i, row[i]);
     return 1.0 / (1.0 + exp(-s));
 }
 
@@ -422,7 +428,7 @@ __device__ __forceinline__ double lossLabel(const signed char* votes, const int*
                                             const double* given, i64 m, i64 r) {
     i64 k = model[r];
     if (k < 0) return given[-1 - k];
-    return labelFromVotes(votes, m, tables + k * (3 * m + 1), r);
+    return labelFromVotes(votes, m, tables + k * logOddsLen(m), r);
 }
 
 // lossStep is one pass over a whole batch whatever the number of refits in

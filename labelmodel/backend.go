@@ -19,8 +19,8 @@ type Backend interface {
 	// Posterior fills out (n x K) from the votes (see cpu.Posterior).
 	Posterior(out []float64, votes []int8, m int, base []float64, factors []cpu.Factor)
 	// TripletAggregate is the triplet step for single-LF expectations
-	// (see cpu.TripletAggregate).
-	TripletAggregate(pairs []float64, m int, lf, comp []int, median bool, value []float64, count, zeros []int)
+	// (see cpu.TripletAggregate); r.Validate(dst) holds.
+	TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest)
 }
 
 // CPU is the pure-Go backend.
@@ -38,8 +38,8 @@ func (CPU) Posterior(out []float64, votes []int8, m int, base []float64, factors
 }
 
 // TripletAggregate runs cpu.TripletAggregate.
-func (CPU) TripletAggregate(pairs []float64, m int, lf, comp []int, median bool, value []float64, count, zeros []int) {
-	cpu.TripletAggregate(pairs, m, lf, comp, median, value, count, zeros)
+func (CPU) TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest) {
+	cpu.TripletAggregate(dst, r)
 }
 
 var active atomic.Value // holds a backendBox

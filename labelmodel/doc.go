@@ -12,7 +12,8 @@
 //	                                   goroutines, processes or machines)
 //	  -> FitStats(stats, Options{})    triplet solve: LF accuracies, clique
 //	                                   marginals (Fit does Add + FitStats)
-//	  -> PredictProba / PredictProbaMarginal   P(Y | votes) per row
+//	  -> PredictProba / PredictProbaMarginal   P(Y | votes) per row (the
+//	                                   ...Into forms fill caller buffers)
 //	  -> PredictLabels(votes, labeler) hard labels, ties as Snorkel's
 //	                                   tie_break_policy (TieAbstain default)
 //	  -> Score(labels, gold, 2)        accuracy, coverage, F1, beside
@@ -30,3 +31,20 @@
 // 1e-9; where the original is wrong the default is right and
 // Options.FlyingSquidCompat reproduces it (see docs/flyingsquid.md).
 package labelmodel
+
+// Where each step lives, for a reader of the source:
+//
+//	spec.go          Spec and its validation
+//	graph.go         the Markov network and task separation
+//	junction.go      triangulation, junction tree, solvability checks
+//	model.go         Model, New, the fit plan, read-only getters
+//	stats.go         Stats: counting votes (statscodec.go: binary encoding)
+//	options.go       Options, Method, Negative (classbalance.go: P(Y))
+//	triplets.go      the triplet step: moments -> expectations
+//	expectation.go   expectations, estimated cliques, their equations
+//	system.go        each clique's linear system, factorised once
+//	fit.go           Fit, FitStats: expectations -> clique marginals
+//	predict.go       marginals -> log tables -> P(Y | votes)
+//	labels.go        hard labels and tie-breaking
+//	persist.go       Save and Load
+//	backend.go       the Backend interface the cpu and cuda kernels fill

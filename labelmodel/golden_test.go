@@ -84,8 +84,8 @@ func TestGoldenParity(t *testing.T) {
 				if d := testutil.MaxAbsDiff(model.ClassBalance(), v.ClassBalUsed); d > 1e-12 {
 					t.Errorf("class balance %v, want %v", model.ClassBalance(), v.ClassBalUsed)
 				}
-				if len(model.fit.exps.members) != len(v.Expectations) {
-					t.Errorf("%d expectations estimated, the reference has %d", len(model.fit.exps.members), len(v.Expectations))
+				if len(model.fit.estimate.members) != len(v.Expectations) {
+					t.Errorf("%d expectations estimated, the reference has %d", len(model.fit.estimate.members), len(v.Expectations))
 				}
 				for _, ev := range v.Expectations {
 					key, want := ev[0].(string), ev[1].(float64)
@@ -140,9 +140,9 @@ func TestGoldenParity(t *testing.T) {
 // expectationByPyKey looks an estimated expectation up by FlyingSquid's
 // printed key.
 func (m *Model) expectationByPyKey(key string) (float64, bool) {
-	for _, e := range m.fit.exps.members {
+	for _, e := range m.fit.estimate.members {
 		if strings.TrimSpace(m.g.pyString(e, m.noAbs)) == key {
-			return m.fit.exps.value[e.key()], true
+			return m.fit.estimate.value[e.key()], true
 		}
 	}
 	return 0, false

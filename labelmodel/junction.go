@@ -3,7 +3,6 @@ package labelmodel
 import (
 	"fmt"
 	"sort"
-	"strings"
 )
 
 // junctionTree is the junction tree of the triangulated Markov network:
@@ -219,26 +218,6 @@ func lessInts(a, b []int) bool {
 		}
 	}
 	return len(a) < len(b)
-}
-
-// split returns the LFs and the tasks (as task indices) of a node set.
-func (g *graph) split(nodes []int) (lfs, tasks []int) {
-	for _, x := range nodes {
-		if g.isY(x) {
-			tasks = append(tasks, x-g.m)
-		} else {
-			lfs = append(lfs, x)
-		}
-	}
-	return lfs, tasks
-}
-
-func (g *graph) describe(nodes []int) string {
-	names := make([]string, len(nodes))
-	for k, x := range nodes {
-		names[k] = g.name(x)
-	}
-	return "{" + strings.Join(names, ", ") + "}"
 }
 
 // MaxCliqueLFs is the most LFs one junction-tree clique may hold (LFs

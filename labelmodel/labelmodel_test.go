@@ -107,6 +107,10 @@ func TestBadInputErrors(t *testing.T) {
 		want string
 	}{
 		{"m<3", func() error { _, err := New(Spec{M: 2}); return err }, "at least 3"},
+		// V = 0 means one task and is accepted, so the message must say
+		// so rather than claim the range starts at 1.
+		{"v too large", func() error { _, err := New(Spec{M: 3, V: 21}); return err }, "[0, 20] (0 means 1 task)"},
+		{"v negative", func() error { _, err := New(Spec{M: 3, V: -1}); return err }, "v = -1 is out of range [0, 20]"},
 		{"edge out of range", func() error { _, err := New(Spec{M: 4, LFEdges: [][2]int{{0, 9}}}); return err }, "lf_edges[0]"},
 		{"LF on two tasks", func() error {
 			_, err := New(Spec{M: 4, V: 2, TaskEdges: [][2]int{{0, 1}}, LFTaskEdges: [][2]int{{0, 0}, {0, 1}, {1, 0}, {2, 1}, {3, 0}}})
@@ -437,5 +441,37 @@ func TestExactDependencies(t *testing.T) {
 	t.Logf("worst accuracy error of the dependent LFs: exact %.4f, FlyingSquid's %.4f", exact, reference)
 	if exact > 0.02 || reference < 0.05 {
 		t.Errorf("worst accuracy error of the dependent LFs: exact %.4f (want <= 0.02), FlyingSquid's %.4f (want its bias, >= 0.05)", exact, reference)
+	}
+}
+
+// TestPredictProbaMarginalIntoMatches checks that the Into form of the
+// marginal pair and its deprecated old name give PredictProbaMarginal's
+// values.
+func TestPredictProbaMarginalIntoMatches(t *testing.T) {
+	m, err := New(Spec{M: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := Votes{N: 4, M: 3, Data: []int8{1, 1, 1, -1, -1, 1, 0, 1, -1, 1, -1, -1}}
+	if err := m.Fit(v, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := m.PredictProbaMarginal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, into := range map[string]func(out, scratch []float64, v Votes) error{
+		"PredictProbaMarginalInto": m.PredictProbaMarginalInto,
+		"PredictMarginalInto":      m.PredictMarginalInto,
+	} {
+		out := make([]float64, v.N)
+		if err := into(out, make([]float64, v.N*m.Classes()), v); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for r, x := range out {
+			if x != want.At(r, 0) {
+				t.Errorf("%s row %d = %v, PredictProbaMarginal %v", name, r, x, want.At(r, 0))
+			}
+		}
 	}
 }

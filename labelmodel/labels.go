@@ -120,7 +120,7 @@ func (m *Model) PredictLabels(v Votes, l *Labeler) ([]int8, error) {
 		return out, nil
 	}
 	p := make([]float64, v.N*m.g.v)
-	if err := m.PredictMarginalInto(p, make([]float64, v.N*m.Classes()), v); err != nil {
+	if err := m.PredictProbaMarginalInto(p, make([]float64, v.N*m.Classes()), v); err != nil {
 		return nil, err
 	}
 	for k, q := range p {

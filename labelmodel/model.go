@@ -1,8 +1,12 @@
 package labelmodel
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"sort"
+
+	"github.com/squid-ws/squid/cpu"
 )
 
 // Model is a FlyingSquid label model: a graph over labeling functions and
@@ -17,13 +21,19 @@ type Model struct {
 	sep   *separation
 	order []int // node order after Python's random.seed(0); random.shuffle
 
-	est   []estClique // marginals to estimate, distinct
-	sys   map[string]*system
-	exps  []expectation // expectations those need, in Python key order
-	sets  [][]int       // LF sets the statistics need joint tables for
-	fit   *fitted
-	rng   *pyRandom // the generator state after the node shuffle
-	noAbs bool
+	// toEstimate are the clique marginals the fit estimates, distinct.
+	toEstimate []estClique
+	// systems holds the linear system of each marginal in toEstimate, by
+	// estClique key.
+	systems map[string]*system
+	// expectations are the expectations those systems need, in Python
+	// key order.
+	expectations []expectation
+	// jointSets are the LF sets the statistics keep joint tables for.
+	jointSets [][]int
+	fit       *fitted
+	rng       *pyRandom // the generator state after the node shuffle
+	noAbs     bool
 }
 
 // New builds the label model for spec: the Markov network, its
@@ -56,7 +66,7 @@ func (m *Model) Spec() Spec { return m.spec }
 // plan lists the marginals to estimate, the expectations they need and
 // the joint tables the statistics must keep.
 func (m *Model) plan() error {
-	m.sys = map[string]*system{}
+	m.systems = map[string]*system{}
 	seen := map[string]bool{}
 	for _, c := range append(append([][]int{}, m.jt.cliques...), m.jt.separators...) {
 		lfs, tasks := m.g.split(c)
@@ -68,15 +78,15 @@ func (m *Model) plan() error {
 			continue
 		}
 		seen[ec.key()] = true
-		m.est = append(m.est, ec)
-		sys, err := newSystem(ec, m.noAbs)
+		m.toEstimate = append(m.toEstimate, ec)
+		equations, err := newSystem(ec, m.noAbs)
 		if err != nil {
 			return err
 		}
-		m.sys[ec.key()] = sys
+		m.systems[ec.key()] = equations
 	}
 	expSeen := map[string]bool{}
-	for _, c := range m.est {
+	for _, c := range m.toEstimate {
 		for _, r := range c.rows(m.noAbs) {
 			if len(r.a) == 0 || !r.yProd {
 				continue
@@ -84,24 +94,24 @@ func (m *Model) plan() error {
 			e := expectation{lfs: r.a, t: c.t, cond: r.z}
 			if !expSeen[e.key()] {
 				expSeen[e.key()] = true
-				m.exps = append(m.exps, e)
+				m.expectations = append(m.expectations, e)
 			}
 		}
 		if len(c.lfs) >= 2 {
 			for f := 0; f < m.spec.M; f++ {
 				if !slices.Contains(c.lfs, f) {
-					m.sets = append(m.sets, append(slices.Clone(c.lfs), f))
+					m.jointSets = append(m.jointSets, append(slices.Clone(c.lfs), f))
 				}
 			}
 		}
 	}
-	sort.SliceStable(m.exps, func(a, b int) bool { return m.g.pyLess(m.exps[a], m.exps[b]) })
+	sort.SliceStable(m.expectations, func(a, b int) bool { return m.g.pyLess(m.expectations[a], m.expectations[b]) })
 	return nil
 }
 
 // NewStats returns empty sufficient statistics with what this model's fit
 // needs (joint tables for LF dependencies).
-func (m *Model) NewStats() *Stats { return NewStats(m.spec.M, m.sets...) }
+func (m *Model) NewStats() *Stats { return NewStats(m.spec.M, m.jointSets...) }
 
 // Classes returns the number of Y patterns, 2^v.
 func (m *Model) Classes() int { return 1 << m.g.v }
@@ -121,4 +131,100 @@ func (m *Model) YPatterns() [][]int8 {
 		}
 	}
 	return out
+}
+
+// ErrNotFitted is returned by methods that need a fitted model.
+var ErrNotFitted = errors.New("labelmodel: the model is not fitted")
+
+// Fitted reports whether the model has been fitted (or loaded).
+func (m *Model) Fitted() bool { return m.fit != nil }
+
+// EstimatedAccuracies returns FlyingSquid's estimated accuracy of each LF:
+// the joint probability P(λ_i = Y, λ_i ≠ 0) on the task the LF is attached
+// to, an abstention counting as wrong.
+func (m *Model) EstimatedAccuracies() ([]float64, error) {
+	if m.fit == nil {
+		return nil, ErrNotFitted
+	}
+	out := make([]float64, m.spec.M)
+	for i := range out {
+		out[i] = m.fit.prob[expectation{lfs: []int{i}, t: m.g.taskOf[i]}.key()]
+	}
+	return out, nil
+}
+
+// AccuraciesGivenVote returns P(λ_i = Y | λ_i ≠ 0) for each LF, the
+// accuracy on the rows where it votes (0.5 for an LF that never votes).
+func (m *Model) AccuraciesGivenVote() ([]float64, error) {
+	acc, err := m.EstimatedAccuracies()
+	if err != nil {
+		return nil, err
+	}
+	for i := range acc {
+		cover := 1 - m.fit.abstain[i]
+		if cover <= 0 {
+			acc[i] = 0.5
+			continue
+		}
+		acc[i] = min(acc[i]/cover, 1)
+	}
+	return acc, nil
+}
+
+// Warnings returns the fit diagnostics: LFs that never vote or always vote
+// one way, estimates that hit a zero denominator or exceeded 1, degenerate
+// marginals. They do not stop the fit but say which outputs to distrust.
+func (m *Model) Warnings() []string {
+	if m.fit == nil {
+		return nil
+	}
+	return slices.Clone(m.fit.warnings)
+}
+
+// ClassBalance returns the class balance the model was fitted with.
+func (m *Model) ClassBalance() []float64 {
+	if m.fit == nil {
+		return nil
+	}
+	return slices.Clone(m.fit.classBalance)
+}
+
+// LogOddsTable returns the fitted model's per-LF log-odds table (see
+// cpu.LogOdds) when the model is one task with independent LFs, the form
+// the fused GPU loss consumes; it reports false otherwise.
+func (m *Model) LogOddsTable() (cpu.LogOdds, bool) {
+	if m.fit == nil {
+		return nil, false
+	}
+	return cpu.LogOddsTable(m.spec.M, m.fit.base, m.fit.factors)
+}
+
+// LFMarginal returns the fitted joint distribution of LF i's vote and its
+// task: p[v+1][y] = P(λ_i = v, Y = y) for v in {-1, 0, +1} and y = 0 for
+// Y = -1, 1 for Y = +1 (the row for 0 is zero without abstentions). It is
+// read off the clique holding LF i, marginalising the clique's other LFs.
+func (m *Model) LFMarginal(i int) ([3][2]float64, error) {
+	var p [3][2]float64
+	if m.fit == nil {
+		return p, ErrNotFitted
+	}
+	if i < 0 || i >= m.spec.M {
+		return p, fmt.Errorf("labelmodel: LF %d out of range [0, %d)", i, m.spec.M)
+	}
+	for _, c := range m.toEstimate {
+		l := slices.Index(c.lfs, i)
+		if l < 0 || c.t != m.g.taskOf[i] {
+			continue
+		}
+		vals := m.fit.marginals[c.key()]
+		for j, col := range m.systems[c.key()].cols {
+			y := 0
+			if col[len(col)-1] == 1 {
+				y = 1
+			}
+			p[col[l]+1][y] += vals[j]
+		}
+		return p, nil
+	}
+	return p, fmt.Errorf("labelmodel: no fitted marginal holds LF %d", i)
 }

@@ -60,13 +60,13 @@ func (m *Model) Save(w io.Writer) error {
 		Options: savedOptions{Method: f.opts.Method, Negative: f.opts.Negative,
 			FlyingSquidCompat: f.opts.FlyingSquidCompat, ExactSeparators: f.opts.ExactSeparators,
 			ExactDependencies: f.opts.ExactDependencies},
-		Rows: f.n, ClassBalance: f.cb, AbstainRates: f.abstain, Warnings: f.warnings}
-	for _, c := range m.est {
+		Rows: f.n, ClassBalance: f.classBalance, AbstainRates: f.abstain, Warnings: f.warnings}
+	for _, c := range m.toEstimate {
 		doc.Marginals = append(doc.Marginals, savedMarginal{LFs: c.lfs, Task: c.t, Values: f.marginals[c.key()]})
 	}
-	for _, e := range f.exps.members {
+	for _, e := range f.estimate.members {
 		doc.Expectations = append(doc.Expectations, savedExp{LFs: e.lfs, Task: e.t, Cond: e.cond,
-			Value: f.exps.value[e.key()], Probability: f.prob[e.key()]})
+			Value: f.estimate.value[e.key()], Probability: f.prob[e.key()]})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -109,12 +109,12 @@ func Load(r io.Reader) (*Model, error) {
 	if err != nil {
 		return bad("%w", err)
 	}
-	f := &fitted{opts: doc.Options.options(), n: doc.Rows, cb: doc.ClassBalance, abstain: doc.AbstainRates,
-		warnings: doc.Warnings, exps: newEstimate(), prob: map[string]float64{}, marginals: map[string][]float64{}}
-	if len(doc.Marginals) != len(m.est) {
-		return bad("%d marginals, the graph has %d", len(doc.Marginals), len(m.est))
+	f := &fitted{opts: doc.Options.options(), n: doc.Rows, classBalance: doc.ClassBalance, abstain: doc.AbstainRates,
+		warnings: doc.Warnings, estimate: newEstimate(), prob: map[string]float64{}, marginals: map[string][]float64{}}
+	if len(doc.Marginals) != len(m.toEstimate) {
+		return bad("%d marginals, the graph has %d", len(doc.Marginals), len(m.toEstimate))
 	}
-	for _, c := range m.est {
+	for _, c := range m.toEstimate {
 		i := slices.IndexFunc(doc.Marginals, func(s savedMarginal) bool { return s.Task == c.t && slices.Equal(s.LFs, c.lfs) })
 		name := m.g.describe(append(slices.Clone(c.lfs), m.g.m+c.t))
 		if i < 0 {
@@ -137,11 +137,11 @@ func Load(r io.Reader) (*Model, error) {
 		if !finite(s.Value) || !finite(s.Probability) {
 			return bad("expectation %s is not a finite number", m.g.pyString(e, m.noAbs))
 		}
-		f.exps.value[e.key()] = s.Value
-		f.exps.members = append(f.exps.members, e)
+		f.estimate.value[e.key()] = s.Value
+		f.estimate.members = append(f.estimate.members, e)
 		f.prob[e.key()] = s.Probability
 	}
-	for _, e := range m.exps {
+	for _, e := range m.expectations {
 		if _, ok := f.prob[e.key()]; !ok {
 			return bad("expectation %s is missing", m.g.pyString(e, m.noAbs))
 		}

@@ -1,7 +1,6 @@
 package labelmodel
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -11,9 +10,6 @@ import (
 
 	"github.com/squid-ws/squid/cpu"
 )
-
-// ErrNotFitted is returned by methods that need a fitted model.
-var ErrNotFitted = errors.New("labelmodel: the model is not fitted")
 
 // buildInference turns the fitted marginals into log tables:
 // log P(y | votes) = base[y] + sum over LF cliques of log μ_c(votes_c, y_t)
@@ -30,7 +26,7 @@ func (m *Model) buildInference(f *fitted) {
 			for j, t := range tasks {
 				vals[j] = int(ys[y][t])
 			}
-			f.base[y] += powerLog(power, m.taskMarginal(f.cb, tasks, vals))
+			f.base[y] += powerLog(power, m.taskMarginal(f.classBalance, tasks, vals))
 		}
 	}
 	for _, c := range m.jt.cliques {
@@ -84,7 +80,7 @@ func powerLog(power, p float64) float64 {
 func (m *Model) cliqueFactor(f *fitted, c estClique, power float64) cpu.Factor {
 	k := m.Classes()
 	vals := f.marginals[c.key()]
-	sys := m.sys[c.key()]
+	equations := m.systems[c.key()]
 	ys := m.YPatterns()
 	nv := pow3(len(c.lfs))
 	table := make([]float64, nv*k)
@@ -95,16 +91,13 @@ func (m *Model) cliqueFactor(f *fitted, c estClique, power float64) cpu.Factor {
 				yv = 1
 			}
 			// A 0 vote in a model without abstentions is never looked up.
-			if j := sys.column[idx*2+yv]; j >= 0 {
+			if j := equations.column[idx*2+yv]; j >= 0 {
 				table[idx*k+y] = powerLog(power, vals[j])
 			}
 		}
 	}
 	return cpu.Factor{LFs: slices.Clone(c.lfs), Table: table}
 }
-
-// Fitted reports whether the model has been fitted (or loaded).
-func (m *Model) Fitted() bool { return m.fit != nil }
 
 func (m *Model) checkVotes(v Votes) error {
 	if m.fit == nil {
@@ -154,7 +147,7 @@ func (m *Model) PredictProbaMarginal(v Votes) (*mat.Dense, error) {
 		return &mat.Dense{}, nil
 	}
 	out := make([]float64, v.N*m.g.v)
-	if err := m.PredictMarginalInto(out, make([]float64, v.N*m.Classes()), v); err != nil {
+	if err := m.PredictProbaMarginalInto(out, make([]float64, v.N*m.Classes()), v); err != nil {
 		return nil, err
 	}
 	return mat.NewDense(v.N, m.g.v, out), nil
@@ -182,59 +175,10 @@ func (m *Model) Predict(v Votes) ([][]int8, error) {
 	return out, nil
 }
 
-// EstimatedAccuracies returns FlyingSquid's estimated accuracy of each LF:
-// the joint probability P(λ_i = Y, λ_i ≠ 0) on the task the LF is attached
-// to, an abstention counting as wrong.
-func (m *Model) EstimatedAccuracies() ([]float64, error) {
-	if m.fit == nil {
-		return nil, ErrNotFitted
-	}
-	out := make([]float64, m.spec.M)
-	for i := range out {
-		out[i] = m.fit.prob[expectation{lfs: []int{i}, t: m.g.taskOf[i]}.key()]
-	}
-	return out, nil
-}
-
-// AccuraciesGivenVote returns P(λ_i = Y | λ_i ≠ 0) for each LF, the
-// accuracy on the rows where it votes (0.5 for an LF that never votes).
-func (m *Model) AccuraciesGivenVote() ([]float64, error) {
-	acc, err := m.EstimatedAccuracies()
-	if err != nil {
-		return nil, err
-	}
-	for i := range acc {
-		cover := 1 - m.fit.abstain[i]
-		if cover <= 0 {
-			acc[i] = 0.5
-			continue
-		}
-		acc[i] = min(acc[i]/cover, 1)
-	}
-	return acc, nil
-}
-
-// Warnings returns the fit diagnostics: LFs that never vote or always vote
-// one way, estimates that hit a zero denominator or exceeded 1, degenerate
-// marginals. They do not stop the fit but say which outputs to distrust.
-func (m *Model) Warnings() []string {
-	if m.fit == nil {
-		return nil
-	}
-	return slices.Clone(m.fit.warnings)
-}
-
-// ClassBalance returns the class balance the model was fitted with.
-func (m *Model) ClassBalance() []float64 {
-	if m.fit == nil {
-		return nil
-	}
-	return slices.Clone(m.fit.cb)
-}
-
-// PredictMarginalInto writes P(Y_t = +1 | votes) into out (n x v,
-// row-major) without allocating matrices; scratch must hold n x 2^v values.
-func (m *Model) PredictMarginalInto(out, scratch []float64, v Votes) error {
+// PredictProbaMarginalInto writes P(Y_t = +1 | votes) into out (n x v,
+// row-major) without allocating matrices, as PredictProbaMarginal returns
+// them; scratch must hold n x 2^v values.
+func (m *Model) PredictProbaMarginalInto(out, scratch []float64, v Votes) error {
 	k, vt := m.Classes(), m.g.v
 	if len(out) != v.N*vt || len(scratch) != v.N*k {
 		return shapeError("output", len(out), v.N*vt, "output has %d values and scratch %d, want %d x %d and %d x %d", len(out), len(scratch), v.N, vt, v.N, k)
@@ -255,42 +199,10 @@ func (m *Model) PredictMarginalInto(out, scratch []float64, v Votes) error {
 	return nil
 }
 
-// LogOddsTable returns the fitted model's per-LF log-odds table (see
-// cpu.LogOddsTable) when the model is one task with independent LFs, the
-// form the fused GPU loss consumes; it reports false otherwise.
-func (m *Model) LogOddsTable() ([]float64, bool) {
-	if m.fit == nil {
-		return nil, false
-	}
-	return cpu.LogOddsTable(m.spec.M, m.fit.base, m.fit.factors)
-}
-
-// LFMarginal returns the fitted joint distribution of LF i's vote and its
-// task: p[v+1][y] = P(λ_i = v, Y = y) for v in {-1, 0, +1} and y = 0 for
-// Y = -1, 1 for Y = +1 (the row for 0 is zero without abstentions). It is
-// read off the clique holding LF i, marginalising the clique's other LFs.
-func (m *Model) LFMarginal(i int) ([3][2]float64, error) {
-	var p [3][2]float64
-	if m.fit == nil {
-		return p, ErrNotFitted
-	}
-	if i < 0 || i >= m.spec.M {
-		return p, fmt.Errorf("labelmodel: LF %d out of range [0, %d)", i, m.spec.M)
-	}
-	for _, c := range m.est {
-		l := slices.Index(c.lfs, i)
-		if l < 0 || c.t != m.g.taskOf[i] {
-			continue
-		}
-		vals := m.fit.marginals[c.key()]
-		for j, col := range m.sys[c.key()].cols {
-			y := 0
-			if col[len(col)-1] == 1 {
-				y = 1
-			}
-			p[col[l]+1][y] += vals[j]
-		}
-		return p, nil
-	}
-	return p, fmt.Errorf("labelmodel: no fitted marginal holds LF %d", i)
+// PredictMarginalInto is PredictProbaMarginalInto under its old name.
+//
+// Deprecated: use PredictProbaMarginalInto, the name that pairs with
+// PredictProbaMarginal as PredictProbaInto pairs with PredictProba.
+func (m *Model) PredictMarginalInto(out, scratch []float64, v Votes) error {
+	return m.PredictProbaMarginalInto(out, scratch, v)
 }

@@ -78,7 +78,9 @@ func (s *Stats) Add(v Votes) error {
 
 // addValid counts validated votes.
 func (s *Stats) addValid(v Votes) {
-	backend().Count(s.counts, v.Data, v.M)
+	if len(v.Data) > 0 { // the kernels take whole rows of at least one LF
+		backend().Count(s.counts, v.Data, v.M)
+	}
 	for t := range s.tables {
 		s.tables[t].addRows(v.Data, v.M, 1)
 	}
@@ -137,13 +139,7 @@ func (s *Stats) holdsRow(row []int8) bool {
 }
 
 // index returns the cell of the row of votes starting at votes[r].
-func (t *jointTable) index(votes []int8, r int) int {
-	idx := 0
-	for _, l := range t.lfs {
-		idx = idx*3 + int(votes[r+l]) + 1
-	}
-	return idx
-}
+func (t *jointTable) index(votes []int8, r int) int { return cpu.CliqueIndex(votes[r:], t.lfs) }
 
 func (t *jointTable) addRows(votes []int8, m int, sign int64) {
 	for r := 0; r+m <= len(votes); r += m {

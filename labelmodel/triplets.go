@@ -71,7 +71,7 @@ func (m *Model) aggregate(mo *moments, median, allPairs bool) (*estimate, error)
 	est := newEstimate()
 	M := m.spec.M
 	vals := make([]float64, 0, M*M/2)
-	for _, e := range m.exps {
+	for _, e := range m.expectations {
 		vals = vals[:0]
 		zeros := 0
 		var cands []int
@@ -119,7 +119,7 @@ func (m *Model) aggregate(mo *moments, median, allPairs bool) (*estimate, error)
 // (seeded 0) gives, so the choice and the values match the reference.
 func (m *Model) single(mo *moments) (*estimate, error) {
 	rng := *m.rng // every fit starts from the state after the node shuffle
-	list := slices.Clone(m.exps)
+	list := slices.Clone(m.expectations)
 	rng.shuffle(len(list), func(i, j int) { list[i], list[j] = list[j], list[i] })
 
 	used := map[string]bool{}
@@ -255,7 +255,7 @@ func (m *Model) solveTriplets(mo *moments, triplets [][3]expectation) (*estimate
 		set(tr[1], mm[0], mm[2], mm[1])
 		set(tr[2], mm[1], mm[2], mm[0])
 	}
-	for _, e := range m.exps {
+	for _, e := range m.expectations {
 		if _, ok := est.value[e.key()]; !ok {
 			return nil, fmt.Errorf("labelmodel: the triplet method found no triplet for %s; try triplet_mean", m.g.pyString(e, m.noAbs))
 		}
@@ -268,9 +268,9 @@ func (m *Model) solveTriplets(mo *moments, triplets [][3]expectation) (*estimate
 // dependencies); it reports false otherwise.
 func (m *Model) aggregateSingles(mo *moments, median, allPairs bool) (*estimate, bool) {
 	M := m.spec.M
-	lf := make([]int, len(m.exps))
-	comp := make([]int, len(m.exps)*M)
-	for e, x := range m.exps {
+	lf := make([]int, len(m.expectations))
+	comp := make([]int, len(m.expectations)*M)
+	for e, x := range m.expectations {
 		if len(x.lfs) != 1 || len(x.cond) > 0 {
 			return nil, false
 		}
@@ -283,12 +283,11 @@ func (m *Model) aggregateSingles(mo *moments, median, allPairs bool) (*estimate,
 			copy(comp[e*M:(e+1)*M], m.sep.comp[x.t][:M])
 		}
 	}
-	value := make([]float64, len(lf))
-	count := make([]int, len(lf))
-	zeros := make([]int, len(lf))
-	backend().TripletAggregate(mo.pairs, M, lf, comp, median, value, count, zeros)
+	res := cpu.NewTripletResult(len(lf))
+	backend().TripletAggregate(res, cpu.TripletRequest{Pairs: mo.pairs, M: M, LF: lf, Comp: comp, Median: median})
+	value, count, zeros := res.Value, res.Count, res.Zeros
 	est := newEstimate()
-	for e, x := range m.exps {
+	for e, x := range m.expectations {
 		k := x.key()
 		if count[e] == 0 {
 			return nil, false // let the general path report the error

@@ -247,10 +247,10 @@ func accuracies(stats []*labelmodel.Stats, k int) []float64 {
 		}
 	}
 	lf, comp := cpu.AllPairs(m)
-	alpha := make([]float64, m)
-	cpu.TripletAggregate(M, m, lf, comp, false, alpha, make([]int, m), make([]int, m))
+	alpha := cpu.NewTripletResult(m)
+	cpu.TripletAggregate(alpha, cpu.TripletRequest{Pairs: M, M: m, LF: lf, Comp: comp})
 	out := make([]float64, m)
-	for i, a := range alpha {
+	for i, a := range alpha.Value {
 		out[i] = min(1, (1+float64(k-1)*a)/float64(k))
 	}
 	return out
@@ -285,7 +285,7 @@ func (m *Model) PredictProbaInto(out []float64, v Votes) error {
 	scratch := make([]float64, 2*v.N)
 	for c, b := range m.models {
 		OneVsAllInto(bin, v.Data, c)
-		if err := b.PredictMarginalInto(p, scratch, labelmodel.Votes{N: v.N, M: v.M, Data: bin}); err != nil {
+		if err := b.PredictProbaMarginalInto(p, scratch, labelmodel.Votes{N: v.N, M: v.M, Data: bin}); err != nil {
 			return err
 		}
 		for r, x := range p {

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// npyHeader is the parsed header of a .npy file.
+// npyHeaderInfo is the parsed header of a .npy file.
 type npyHeaderInfo struct {
 	descr   string
 	fortran bool

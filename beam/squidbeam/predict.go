@@ -48,7 +48,7 @@ func (f *predictFn) ProcessElement(ctx context.Context, file fileio.ReadableFile
 		p := make([]float64, v.N*cols)
 		var err error
 		if f.Marginal {
-			err = f.model.PredictMarginalInto(p, make([]float64, v.N*f.model.Classes()), v)
+			err = f.model.PredictProbaMarginalInto(p, make([]float64, v.N*f.model.Classes()), v)
 		} else {
 			err = f.model.PredictProbaInto(p, v)
 		}

@@ -207,7 +207,7 @@ func predictor(model anyModel, marginal bool) (int, []string, func(out []float64
 			names[t] = fmt.Sprintf("P(Y_%d=+1)", t)
 		}
 		return v, names, func(out []float64, data []int8, n, m int) error {
-			return b.PredictMarginalInto(out, make([]float64, n*b.Classes()), labelmodel.Votes{N: n, M: m, Data: data})
+			return b.PredictProbaMarginalInto(out, make([]float64, n*b.Classes()), labelmodel.Votes{N: n, M: m, Data: data})
 		}
 	}
 	var names []string

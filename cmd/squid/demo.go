@@ -79,7 +79,12 @@ func cmdBench(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	bar := progress.New(stderr, int64(len(bench.Cases(*quick))), "bench")
-	defer bar.Finish()
-	return bench.TableProgress(stdout, *quick, func(i int, _ bench.Case) { bar.Add(min(i, 1)) }) // the case before is done
+	var bar *progress.Bar
+	defer func() { bar.Finish() }()
+	return bench.TableProgress(stdout, *quick, func(i, n int) {
+		if i == 0 {
+			bar = progress.New(stderr, int64(n), "bench")
+		}
+		bar.Add(min(i, 1)) // the case before is done
+	})
 }
