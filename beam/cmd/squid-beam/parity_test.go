@@ -26,7 +26,11 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	ptest.Main(m)
+	code := ptest.MainRet(m)
+	if squidBin != "" {
+		os.RemoveAll(filepath.Dir(squidBin))
+	}
+	os.Exit(code)
 }
 
 var (
