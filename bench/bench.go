@@ -153,7 +153,11 @@ func countedWords(n, m int) int { return 4 * cpu.NumPairs(m) * ((n + 63) / 64) }
 // kernels, the fraction of the roofline they reach (the bare popcount
 // loop's time over the same words, measured in this run, divided by the
 // kernel's).
-func Table(w io.Writer, quick bool) error {
+func Table(w io.Writer, quick bool) error { return TableProgress(w, quick, nil) }
+
+// TableProgress is Table that calls next (when not nil) before each case
+// runs, with its index i among the n cases: a progress bar counts them.
+func TableProgress(w io.Writer, quick bool, next func(i, n int)) error {
 	fmt.Fprintf(w, "moments: the %s kernel; moments-go: the portable one; roofline: the %s bare popcount loop over the same words\n", cpu.Kernels()[0].Name, cpu.Kernels()[0].Name)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "operation\trows\tLFs\ttime/op\trows/s\tns/vote\tof roofline\t")
@@ -161,6 +165,9 @@ func Table(w io.Writer, quick bool) error {
 	per := make([]float64, len(cases))
 	roof := map[[2]int]float64{}
 	for i, c := range cases {
+		if next != nil {
+			next(i, len(cases))
+		}
 		r := testing.Benchmark(func(b *testing.B) { runCase(b, c) })
 		if r.N == 0 {
 			return fmt.Errorf("benchmark %s failed", c.Name())

@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
+	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/synth"
 	"github.com/squid-ws/squid/votesio"
@@ -77,11 +79,11 @@ func TestFitAndPredictMatchSingleProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got labelmodel.Stats
-	if err := got.UnmarshalBinary(enc); err != nil {
+	got, _ := fitflags.NewFitter(spec, 2)
+	if err := got.UnmarshalStats(enc); err != nil {
 		t.Fatal(err)
 	}
-	if !got.Equal(want) {
+	if !got.BStats.Equal(want) {
 		t.Fatal("merged statistics differ from the single-process count")
 	}
 	if err := single.FitStats(want, cfg.Options); err != nil {
@@ -156,5 +158,44 @@ func TestBadShardFailsAndWritesNothing(t *testing.T) {
 	}
 	if _, err := os.Stat(modelPath); !os.IsNotExist(err) {
 		t.Error("a model was written despite the failed shard")
+	}
+}
+
+// SetProgress is told every row read, once (squid-beam's progress bar).
+func TestProgressCountsRows(t *testing.T) {
+	dir := t.TempDir()
+	d, _ := synth.Generate(synth.Config{N: 1000, LFs: synth.Spread(4, 0.6, 0.9, 0.4, 0.9), Seed: 2})
+	writeShards(t, dir, d.Votes, 4, []int{400, 0, 600})
+	var rows atomic.Int64
+	SetProgress(func(n int) { rows.Add(int64(n)) })
+	defer SetProgress(nil)
+	p, s := beam.NewPipelineWithRoot()
+	cfg := Config{Input: filepath.Join(dir, "*.npy"), Spec: labelmodel.Spec{M: 4}, Chunk: 128}
+	if err := Fit(s, cfg, filepath.Join(dir, "model.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	if rows.Load() != 1000 {
+		t.Fatalf("progress counted %d rows, want 1000", rows.Load())
+	}
+}
+
+// Options that cannot fit the graph are refused when the pipeline is
+// built, before any shard is read.
+func TestFitChecksOptionsUpFront(t *testing.T) {
+	dir := t.TempDir()
+	writeShards(t, dir, make([]int8, 40), 4, []int{10})
+	for want, cfg := range map[string]Config{
+		`unknown solve method "nope"`: {Spec: labelmodel.Spec{M: 4}, Options: labelmodel.Options{Method: "nope"}},
+		"3 entries":                   {Spec: labelmodel.Spec{M: 4}, Options: labelmodel.Options{ClassBalance: []float64{0.2, 0.3, 0.5}}},
+		"binary models only":          {Spec: labelmodel.Spec{M: 4}, Convention: votesio.Convention{Classes: 3}, Options: labelmodel.Options{ExactSeparators: true}},
+	} {
+		cfg.Input = filepath.Join(dir, "*.npy")
+		_, s := beam.NewPipelineWithRoot()
+		if err := Fit(s, cfg, filepath.Join(dir, "model.json")); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%+v: error %v, want one with %q", cfg, err, want)
+		}
 	}
 }

@@ -1,5 +1,6 @@
 // Command mkvotes writes a large synthetic int8 vote matrix as .npy, in
-// chunks (bounded memory), for measuring the streaming fit:
+// chunks (bounded memory), for measuring the streaming fit; on a terminal
+// a progress bar on standard error counts the rows written:
 //
 //	go run ./bench/mkvotes -n 100000000 -m 20 -o /tmp/votes.npy
 //	/usr/bin/time -v go run -tags nocuda ./cmd/squid fit --votes /tmp/votes.npy -o /tmp/model.json
@@ -13,6 +14,7 @@ import (
 	"log"
 	"os"
 
+	"github.com/squid-ws/squid/internal/progress"
 	"github.com/squid-ws/squid/synth"
 )
 
@@ -39,6 +41,7 @@ func main() {
 	w.Write(header)
 	const chunk = 1 << 20
 	lfs := synth.Spread(*m, 0.55, 0.9, 0.3, 0.95)
+	bar := progress.New(os.Stderr, int64(*n), *out)
 	for r0, s := 0, *seed*1000003; r0 < *n; r0, s = r0+chunk, s+1 {
 		d, err := synth.Generate(synth.Config{N: min(chunk, *n-r0), LFs: lfs, Seed: s})
 		if err != nil {
@@ -47,7 +50,9 @@ func main() {
 		for _, v := range d.Votes {
 			w.WriteByte(byte(v))
 		}
+		bar.Add(d.N)
 	}
+	bar.Finish()
 	if err := w.Flush(); err != nil {
 		log.Fatal(err)
 	}

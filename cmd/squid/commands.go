@@ -7,12 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/squid-ws/squid/analysis"
+	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/multiclass"
 	"github.com/squid-ws/squid/votesio"
@@ -42,123 +41,15 @@ func given(fs *flag.FlagSet, name string) bool {
 	return set
 }
 
-func readSpec(path string, m int, noAbstain bool) (labelmodel.Spec, error) {
-	spec := labelmodel.Spec{M: m, NoAbstentions: noAbstain}
-	if path == "" {
-		return spec, nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return spec, err
-	}
-	spec, err = parseSpec(b)
-	if err != nil {
-		return spec, fmt.Errorf("%s: %w", path, err)
-	}
-	if spec.M != m {
-		return spec, fmt.Errorf("%s: graph has m = %d LFs but the votes have %d columns", path, spec.M, m)
-	}
-	spec.NoAbstentions = spec.NoAbstentions || noAbstain
-	return spec, nil
-}
-
-// parseSpec reads graph.json strictly: unknown fields are errors.
-func parseSpec(b []byte) (labelmodel.Spec, error) {
-	var spec labelmodel.Spec
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&spec); err != nil {
-		return spec, fmt.Errorf("bad graph file: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return spec, errors.New("bad graph file: data after the graph object")
-	}
-	return spec, nil
-}
-
-func parseFloats(s string) ([]float64, error) {
-	var out []float64
-	for _, f := range strings.Split(s, ",") {
-		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil {
-			return nil, fmt.Errorf("--class-balance: %q is not a number", f)
-		}
-		out = append(out, x)
-	}
-	return out, nil
-}
-
-// fitter accumulates statistics chunk by chunk and fits a binary or a
-// multiclass model from them.
-type fitter struct {
-	binary *labelmodel.Model
-	bstats *labelmodel.Stats
-	multi  *multiclass.Model
-	mstats []*labelmodel.Stats
-}
-
-func newFitter(spec labelmodel.Spec, classes int) (*fitter, error) {
-	f := &fitter{}
-	var err error
-	if classes > 2 {
-		if f.multi, err = multiclass.New(spec, classes); err == nil {
-			f.mstats = f.multi.NewStats()
-		}
-	} else if f.binary, err = labelmodel.New(spec); err == nil {
-		f.bstats = f.binary.NewStats()
-	}
-	return f, err
-}
-
-func (f *fitter) add(data []int8, n, m int) error {
-	if f.multi != nil {
-		return f.multi.AddStats(f.mstats, multiclass.Votes{N: n, M: m, Data: data})
-	}
-	return f.bstats.Add(labelmodel.Votes{N: n, M: m, Data: data})
-}
-
-// fitOptions are the fit flags common to both kinds of model.
-type fitOptions struct {
-	method    string
-	cb        []float64
-	dev       []int8
-	compat    bool
-	exactSeps bool
-	exactDeps bool
-}
-
-func (f *fitter) fit(o fitOptions) error {
-	if f.multi != nil {
-		if o.compat || o.exactSeps || o.exactDeps {
-			return errors.New("--compat, --exact-separators and --exact-dependencies apply to binary models only")
-		}
-		return f.multi.FitStats(f.mstats, multiclass.Options{Method: labelmodel.Method(o.method), ClassBalance: o.cb, DevLabels: o.dev})
-	}
-	return f.binary.FitStats(f.bstats, labelmodel.Options{Method: labelmodel.Method(o.method), ClassBalance: o.cb,
-		DevLabels: o.dev, FlyingSquidCompat: o.compat, ExactSeparators: o.exactSeps, ExactDependencies: o.exactDeps})
-}
-
-func (f *fitter) save(w io.Writer) error {
-	if f.multi != nil {
-		return f.multi.Save(w)
-	}
-	return f.binary.Save(w)
-}
-
 func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	fs := newFlags("fit", stderr)
-	var in inputFlags
-	in.register(fs)
+	var in fitflags.Input
+	in.Register(fs)
 	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
 	graphPath := fs.String("graph", "", `graph file (JSON {"m","v","task_edges","lf_task_edges","lf_edges"}); default: m LFs on one task`)
-	method := fs.String("method", "triplet_mean", "solve method: triplet_mean, triplet_median or triplet")
-	cb := fs.String("class-balance", "", "class balance: P(Y) over the 2^v patterns (binary) or the k classes, comma-separated")
-	dev := fs.String("dev-labels", "", "gold dev labels (.npy or .csv) to estimate the class balance")
-	noAbstain := fs.Bool("no-abstain", false, "LFs never abstain (votes are -1/+1 only)")
-	compat := fs.String("compat", "", `"flyingsquid" reproduces the original where it is wrong`)
-	exactSep := fs.Bool("exact-separators", false, "exact junction-tree factorisation (FlyingSquid counts a non-uniform class balance twice)")
-	exactDeps := fs.Bool("exact-dependencies", false, "estimate cliques of dependent LFs directly (FlyingSquid's system mixes in a conditional probability)")
+	var ff fitflags.Fit
+	ff.Register(fs)
 	out := fs.String("o", "", "output model file (JSON); - for standard output")
 	if err := parse(fs, args, stdout); err != nil {
 		return err
@@ -166,23 +57,15 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := required(fs, "votes", "o"); err != nil {
 		return err
 	}
-	conv, err := in.convention()
+	conv, err := in.Convention()
 	if err != nil {
 		return err
 	}
-	if *compat != "" && *compat != "flyingsquid" {
-		return fmt.Errorf("--compat %q: the only compatibility mode is flyingsquid", *compat)
+	opts, err := ff.Options()
+	if err != nil {
+		return err
 	}
-	if *cb != "" && *dev != "" {
-		return errors.New("give --class-balance or --dev-labels, not both")
-	}
-	opts := fitOptions{method: *method, compat: *compat != "", exactSeps: *exactSep, exactDeps: *exactDeps}
-	if *cb != "" {
-		if opts.cb, err = parseFloats(*cb); err != nil {
-			return err
-		}
-	}
-	o, err := checkOutput(*out, stdout, *votesPath, *graphPath, *dev)
+	o, err := checkOutput(*out, stdout, *votesPath, *graphPath, ff.DevLabels)
 	if err != nil {
 		return err
 	}
@@ -195,46 +78,39 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer src.Close()
-	spec, err := readSpec(*graphPath, src.Cols, *noAbstain)
+	spec, err := fitflags.ReadSpec(*graphPath, src.Cols, ff.NoAbstain)
 	if err != nil {
 		return err
 	}
-	if *dev != "" {
-		y, err := votesio.ReadLabels(*dev, conv)
-		if err != nil {
-			return err
-		}
-		if want := spec.Tasks(); y.Cols != want {
-			return fmt.Errorf("%s: dev labels have %d columns, want %d", *dev, y.Cols, want)
-		}
-		opts.dev = y.Data
+	if err := ff.ReadDevLabels(&opts, conv, spec.Tasks()); err != nil {
+		return err
 	}
-	f, err := newFitter(spec, in.classes)
+	f, err := fitflags.NewFitter(spec, in.Classes)
 	if err != nil {
 		return err
 	}
 	var rows int64
-	if err := eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, _ int) error { rows += int64(n); return f.add(data, n, src.Cols) }); err != nil {
+	if err := eachChunk(ctx, src, in.Chunk, stderr, func(data []int8, n, _ int) error { rows += int64(n); return f.Add(data, n, src.Cols) }); err != nil {
 		return err
 	}
-	if err := f.fit(opts); err != nil {
+	if err := f.Fit(opts); err != nil {
 		return fmt.Errorf("%s: %w", *votesPath, err)
 	}
-	warnings := f.warnings()
-	if w := conventionWarning(f.bstats, conv); w != "" {
+	warnings := f.Warnings()
+	if w := conventionWarning(f.BStats, conv); w != "" {
 		warnings = append(warnings, w)
 	}
-	if err := o.writeAll(ctx, f.save); err != nil {
+	if err := o.writeAll(ctx, f.Save); err != nil {
 		return err
 	}
-	printFitSummary(stderr, f, warnings, rows, src.Cols, *method, start)
+	printFitSummary(stderr, f, warnings, rows, src.Cols, ff.Method, start)
 	return nil
 }
 
 func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("predict", stderr)
-	var in inputFlags
-	in.register(fs)
+	var in fitflags.Input
+	in.Register(fs)
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit)")
 	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
 	marginal := fs.Bool("marginal", false, "write P(Y_t = +1) per task (n x v) instead of P(Y) over the 2^v patterns")
@@ -248,7 +124,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := required(fs, "model", "votes", "o"); err != nil {
 		return err
 	}
-	classesGiven := in.classes
+	classesGiven := in.Classes
 	o, err := checkOutput(*out, stdout, *modelPath, *votesPath)
 	if err != nil {
 		return err
@@ -260,8 +136,8 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if given(fs, "classes") && classesGiven != model.classes() {
 		return fmt.Errorf("--classes %d: the model %s has %d classes", classesGiven, *modelPath, model.classes())
 	}
-	in.classes = model.classes()
-	conv, err := in.convention()
+	in.Classes = model.classes()
+	conv, err := in.Convention()
 	if err != nil {
 		return err
 	}
@@ -286,7 +162,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	err = eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, first int) error {
+	err = eachChunk(ctx, src, in.Chunk, stderr, func(data []int8, n, first int) error {
 		p := make([]float64, n*cols)
 		if err := predict(p, data, n, src.Cols); err != nil {
 			return fmt.Errorf("%s: rows from %d: %w", *votesPath, first, err)
@@ -373,7 +249,7 @@ func cmdAccuracies(ctx context.Context, args []string, stdout, stderr io.Writer)
 	} else {
 		doc.ClassBalance = model.binary.ClassBalance()
 	}
-	doc.Warnings = append(doc.Warnings, (&fitter{binary: model.binary, multi: model.multi}).warnings()...)
+	doc.Warnings = append(doc.Warnings, (&fitflags.Fitter{Binary: model.binary, Multi: model.multi}).Warnings()...)
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -381,8 +257,8 @@ func cmdAccuracies(ctx context.Context, args []string, stdout, stderr io.Writer)
 
 func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("analyze", stderr)
-	var in inputFlags
-	in.register(fs)
+	var in fitflags.Input
+	in.Register(fs)
 	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
 	dev := fs.String("dev-labels", "", "gold labels for the same rows (.npy or .csv, n): adds each LF's empirical accuracy")
 	graphPath := fs.String("graph", "", "graph file for the label model's estimates (default: m LFs on one task)")
@@ -403,12 +279,12 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		if given(fs, "classes") && in.classes != m.classes() {
-			return fmt.Errorf("--classes %d: the model %s has %d classes", in.classes, *modelPath, m.classes())
+		if given(fs, "classes") && in.Classes != m.classes() {
+			return fmt.Errorf("--classes %d: the model %s has %d classes", in.Classes, *modelPath, m.classes())
 		}
-		in.classes, model = m.classes(), &m
+		in.Classes, model = m.classes(), &m
 	}
-	conv, err := in.convention()
+	conv, err := in.Convention()
 	if err != nil {
 		return err
 	}
@@ -429,24 +305,24 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		gold = y.Data
 	}
 	abstain := int8(0)
-	if in.classes > 2 {
+	if in.Classes > 2 {
 		abstain = -1
 	}
 	summary := analysis.New(src.Cols, abstain)
-	spec, err := readSpec(*graphPath, src.Cols, false)
+	spec, err := fitflags.ReadSpec(*graphPath, src.Cols, false)
 	if err != nil {
 		return err
 	}
-	var f *fitter
+	var f *fitflags.Fitter
 	ferr := errors.New("a fitted model gives the estimate")
 	if model != nil {
 		if src.Cols != model.lfs() {
 			return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.lfs())
 		}
 	} else {
-		f, ferr = newFitter(spec, in.classes) // the estimate is optional: m < 3 has none
+		f, ferr = fitflags.NewFitter(spec, in.Classes) // the estimate is optional: m < 3 has none
 	}
-	err = eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, first int) error {
+	err = eachChunk(ctx, src, in.Chunk, stderr, func(data []int8, n, first int) error {
 		var g []int8
 		if gold != nil {
 			if first+n > len(gold) {
@@ -455,7 +331,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			g = gold[first : first+n]
 		}
 		if ferr == nil {
-			if err := f.add(data, n, src.Cols); err != nil {
+			if err := f.Add(data, n, src.Cols); err != nil {
 				return err
 			}
 		}
@@ -471,11 +347,11 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if model != nil {
 		_, estimated = model.accuracies()
 	} else if ferr == nil && summary.Rows() > 0 {
-		if err := f.fit(fitOptions{method: string(labelmodel.TripletMean)}); err == nil {
-			if f.multi != nil {
-				estimated, _ = f.multi.AccuraciesGivenVote()
+		if err := f.Fit(labelmodel.Options{Method: labelmodel.TripletMean}); err == nil {
+			if f.Multi != nil {
+				estimated, _ = f.Multi.AccuraciesGivenVote()
 			} else {
-				estimated, _ = f.binary.AccuraciesGivenVote()
+				estimated, _ = f.Binary.AccuraciesGivenVote()
 			}
 		} else {
 			fmt.Fprintln(stderr, "warning: no label-model estimate:", err)

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/squid-ws/squid/bench"
+	"github.com/squid-ws/squid/internal/progress"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/synth"
 )
@@ -78,5 +79,12 @@ func cmdBench(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	return bench.Table(stdout, *quick)
+	var bar *progress.Bar
+	defer func() { bar.Finish() }()
+	return bench.TableProgress(stdout, *quick, func(i, n int) {
+		if i == 0 {
+			bar = progress.New(stderr, int64(n), "bench")
+		}
+		bar.Add(min(i, 1)) // the case before is done
+	})
 }

@@ -5,24 +5,10 @@ import (
 	"io"
 	"time"
 
+	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/votesio"
 )
-
-// warnings returns the fit's warnings: the binary model's, or each class
-// model's prefixed by its class.
-func (f *fitter) warnings() []string {
-	if f.binary != nil {
-		return f.binary.Warnings()
-	}
-	var out []string
-	for c := range f.multi.K() {
-		for _, w := range f.multi.Binary(c).Warnings() {
-			out = append(out, fmt.Sprintf("class %d vs the rest: %s", c, w))
-		}
-	}
-	return out
-}
 
 // conventionWarning says when votes read with --abstain -1 (Snorkel's
 // 0/1 votes, -1 abstains) look like FlyingSquid's -1/0/+1 with 0 as
@@ -53,13 +39,13 @@ func conventionWarning(s *labelmodel.Stats, conv votesio.Convention) string {
 
 // printFitSummary writes the fit's warnings, one sentence a line, and its
 // one summary line.
-func printFitSummary(w io.Writer, f *fitter, warnings []string, rows int64, lfs int, method string, start time.Time) {
+func printFitSummary(w io.Writer, f *fitflags.Fitter, warnings []string, rows int64, lfs int, method string, start time.Time) {
 	for _, s := range warnings {
 		fmt.Fprintln(w, "warning:", s)
 	}
 	kind := ""
-	if f.multi != nil {
-		kind = fmt.Sprintf(", %d classes", f.multi.K())
+	if f.Multi != nil {
+		kind = fmt.Sprintf(", %d classes", f.Multi.K())
 	}
 	fmt.Fprintf(w, "fit: %d rows, %d LFs%s, %s, %.2f s, %d warnings\n", rows, lfs, kind, method, time.Since(start).Seconds(), len(warnings))
 }

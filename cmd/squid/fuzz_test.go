@@ -3,6 +3,7 @@ package main
 import (
 	"testing"
 
+	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/labelmodel"
 )
 
@@ -14,7 +15,7 @@ func FuzzGraph(f *testing.F) {
 	f.Add([]byte(`{"m": 6, "v": 2, "task_edges": [[0, 1]], "lf_task_edges": [[0,0],[1,0],[2,0],[3,1],[4,1],[5,1]]}`))
 	f.Add([]byte(`{"m": 4, "lf_edges": [[0, 1], [1, 2], [2, 3]]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		spec, err := parseSpec(b)
+		spec, err := fitflags.ParseSpec(b)
 		if err != nil || spec.M > 12 || spec.V > 4 || len(spec.LFEdges) > 20 || len(spec.TaskEdges) > 10 || len(spec.LFTaskEdges) > 30 {
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/multiclass"
 	"github.com/squid-ws/squid/votesio"
@@ -26,8 +27,8 @@ type scoreReport struct {
 
 func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("score", stderr)
-	var in inputFlags
-	in.register(fs)
+	var in fitflags.Input
+	in.Register(fs)
 	fs.Lookup("classes").Usage = "number of classes of the votes: the model's; another value is an error"
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit), one task or multiclass")
 	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m) of the rows with gold labels, streamed in chunks")
@@ -41,7 +42,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := required(fs, "model", "votes", "dev-labels"); err != nil {
 		return err
 	}
-	classesGiven := in.classes
+	classesGiven := in.Classes
 	model, err := loadAnyModel(*modelPath)
 	if err != nil {
 		return err
@@ -52,8 +53,8 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if model.binary != nil && model.binary.Spec().Tasks() != 1 {
 		return fmt.Errorf("%s: score compares one task with majority vote; the model has %d tasks", *modelPath, model.binary.Spec().Tasks())
 	}
-	in.classes = model.classes()
-	conv, err := in.convention()
+	in.Classes = model.classes()
+	conv, err := in.Convention()
 	if err != nil {
 		return err
 	}
@@ -75,7 +76,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer src.Close()
 	var lmLabels, mvLabels []int8
-	err = eachChunk(ctx, src, in.chunk, stderr, func(data []int8, n, first int) error {
+	err = eachChunk(ctx, src, in.Chunk, stderr, func(data []int8, n, first int) error {
 		if first+n > len(gold.Data) {
 			return fmt.Errorf("%s has %d labels, fewer than the votes' rows", *devPath, len(gold.Data))
 		}

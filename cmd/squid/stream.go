@@ -5,77 +5,22 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
-
+	"github.com/squid-ws/squid/internal/progress"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/multiclass"
 	"github.com/squid-ws/squid/votesio"
 )
 
-// inputFlags are the flags that say how to read vote files.
-type inputFlags struct {
-	abstain  int
-	classes  int
-	chunk    int
-	header   bool
-	noHeader bool
-}
-
-func (in *inputFlags) register(fs *flag.FlagSet) {
-	fs.IntVar(&in.abstain, "abstain", 0, "the value meaning abstain in the input: 0 (FlyingSquid: -1/+1 votes) or -1 (Snorkel: 0/1 votes, or classes)")
-	fs.IntVar(&in.classes, "classes", 2, "number of classes; > 2 fits a multiclass model (votes are classes 0..k-1)")
-	fs.IntVar(&in.chunk, "chunk", 1<<20, "rows read at a time (memory stays bounded for any file size)")
-	fs.BoolVar(&in.header, "header", false, "the first line of every CSV input is a header (default: only when none of its fields is a number)")
-	fs.BoolVar(&in.noHeader, "no-header", false, "the first line of every CSV input is data")
-}
-
-func (in inputFlags) convention() (votesio.Convention, error) {
-	if in.abstain != 0 && in.abstain != -1 {
-		return votesio.Convention{}, fmt.Errorf("--abstain %d: want 0 or -1", in.abstain)
-	}
-	if in.classes < 2 || in.classes > 127 {
-		return votesio.Convention{}, fmt.Errorf("--classes %d: want 2 to 127", in.classes)
-	}
-	if in.chunk < 1 || in.chunk > maxChunk {
-		return votesio.Convention{}, fmt.Errorf("--chunk %d: want 1 to %d rows", in.chunk, maxChunk)
-	}
-	header := votesio.HeaderAuto
-	switch {
-	case in.header && in.noHeader:
-		return votesio.Convention{}, errors.New("give --header or --no-header, not both")
-	case in.header:
-		header = votesio.HeaderPresent
-	case in.noHeader:
-		header = votesio.HeaderAbsent
-	}
-	abstain := in.abstain
-	if in.classes > 2 {
-		abstain = -1 // classes start at 0
-	}
-	return votesio.Convention{Abstain: abstain, Classes: in.classes, Header: header}, nil
-}
-
-// maxChunk bounds --chunk; the buffer is also capped at
-// votesio.ChunkBytes and at the file's rows (Source.ChunkRows).
-const maxChunk = 1 << 26
-
 // eachChunk streams the votes of src in chunks of rows, with a progress
 // bar on stderr when it is a terminal. It stops with an error when ctx is
 // cancelled (SIGINT, SIGTERM).
 func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Writer, f func(data []int8, n, first int) error) error {
-	var bar *progressbar.ProgressBar
-	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
-		bar = progressbar.NewOptions64(int64(src.Rows), progressbar.OptionSetWriter(stderr),
-			progressbar.OptionSetDescription(src.Name), progressbar.OptionShowCount(), progressbar.OptionThrottle(200e6),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }))
-		defer bar.Finish()
-	}
+	bar := progress.New(stderr, int64(src.Rows), src.Name)
+	defer bar.Finish()
 	// A read blocked on a pipe or FIFO would not see ctx until more data
 	// came: closing the source on cancellation ends it now.
 	defer context.AfterFunc(ctx, func() { src.Close() })()
@@ -91,9 +36,7 @@ func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Wri
 				return ferr
 			}
 			first += n
-			if bar != nil {
-				bar.Add(n)
-			}
+			bar.Add(n)
 		}
 		if errors.Is(err, io.EOF) {
 			return interrupted(ctx)

@@ -1,0 +1,41 @@
+package progress
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+)
+
+// Not a terminal (a buffer, a regular file): no bar, and a nil bar's
+// methods do nothing.
+func TestNoBarOffTerminal(t *testing.T) {
+	var buf bytes.Buffer
+	if b := New(&buf, 10, "x"); b != nil {
+		t.Fatal("a bar on a buffer")
+	}
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b := New(f, 10, "x")
+	if b != nil {
+		t.Fatal("a bar on a regular file")
+	}
+	b.Add(3)
+	b.Finish()
+}
+
+// The bar counts what it is given and ends its line.
+func TestBarCounts(t *testing.T) {
+	var buf bytes.Buffer
+	b := newBar(&buf, 10, "rows")
+	b.Add(4)
+	b.Add(6)
+	b.Finish()
+	out := buf.String()
+	if !strings.Contains(out, "rows") || !strings.Contains(out, "10/10") || !strings.HasSuffix(out, "\n") {
+		t.Fatalf("bar output %q: want the description, 10/10 and a final newline", out)
+	}
+}
