@@ -4,11 +4,13 @@
 // package kernels, driven through gorgonia.org/cu.
 //
 // The package has two builds. The default (CUDA) build needs cgo, the CUDA
-// headers and libcuda (kernels/install-cuda.sh installs them); note that
-// gorgonia.org/cu initialises the driver when the program starts and exits
-// when no GPU is present, so a CUDA build only runs on GPU machines. With
-// the build tag nocuda the package compiles without cgo and Open reports
-// ErrUnavailable, so callers need no build tags of their own.
+// headers and libcuda (kernels/install-cuda-headers.sh installs the headers);
+// gorgonia.org/cu initialises the driver when the program starts, so a
+// CUDA build started where the driver has no usable GPU stops at once with
+// one line saying to build with -tags nocuda (package internal/probe).
+// With the build tag nocuda the package compiles without cgo: Available
+// reports false and Register returns ErrUnavailable, so callers need no
+// build tags of their own.
 //
 // Register installs the GPU as labelmodel's backend. The choice stays per
 // call: a problem too small to pay for the transfers, a GPU without enough
