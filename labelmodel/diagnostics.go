@@ -84,3 +84,31 @@ func (m *Model) Clone() *Model {
 	c := *m
 	return &c
 }
+
+// impossibleTolerance absorbs rounding in an estimate that equals its
+// bound exactly (an LF that is always right when it votes).
+const impossibleTolerance = 1e-9
+
+// impossibleWarning describes an estimate no distribution can produce:
+// |E[prod λ_A · Y]| above the coverage P(every λ in A votes), which
+// gives a joint accuracy above the coverage (or below 0) and an accuracy
+// given a vote that AccuraciesGivenVote can only clamp to 1 (or 0). It
+// returns "" for a possible estimate.
+func (m *Model) impossibleWarning(e expectation, v, cover float64) string {
+	if !(math.Abs(v) > cover+impossibleTolerance) {
+		return ""
+	}
+	who := "the LF votes"
+	if len(e.lfs) > 1 {
+		who = "these LFs all vote"
+	}
+	w := fmt.Sprintf("the estimate of %s is %.4g, above %.4g, the share of rows where %s: impossible (the LFs may be dependent or the sample too small)", m.sentence(e), v, cover, who)
+	if len(e.lfs) == 1 && len(e.cond) == 0 {
+		joint, clamped := "above its coverage", "1"
+		if v < 0 {
+			joint, clamped = "below 0", "0"
+		}
+		w += fmt.Sprintf("; %s's joint accuracy is %s and its accuracy given a vote is clamped to %s", m.spec.LF(e.lfs[0]), joint, clamped)
+	}
+	return w
+}

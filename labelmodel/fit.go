@@ -99,11 +99,12 @@ func (m *Model) FitStats(s *Stats, opts Options) error {
 		if z := f.estimate.zeroDen[k]; z > 0 {
 			f.warnings = append(f.warnings, fmt.Sprintf("estimating %s, %d of %d triplets had a zero denominator (counted as 0): the LFs rarely vote together", m.sentence(e), z, f.estimate.triplets[k]))
 		}
-		if v := f.estimate.value[k]; v > 1 {
-			f.warnings = append(f.warnings, fmt.Sprintf("the estimate of %s is %.4g, which exceeds 1: the LFs may be dependent or the sample too small", m.sentence(e), v))
-		}
-		if f.prob[k], err = m.probability(s, f, e); err != nil {
+		var cover float64
+		if f.prob[k], cover, err = m.probability(s, f, e); err != nil {
 			return err
+		}
+		if w := m.impossibleWarning(e, f.estimate.value[k], cover); w != "" {
+			f.warnings = append(f.warnings, w)
 		}
 	}
 	for _, c := range m.toEstimate {
@@ -128,24 +129,27 @@ func (m *Model) FitStats(s *Stats, opts Options) error {
 // probability turns an estimated expectation into the probability
 // FlyingSquid puts in its linear system:
 // P(prod λ_A · Y = 1, λ_Z = 0) = (1 + E - P(some λ in A abstains)) / 2 · P(λ_Z = 0).
-func (m *Model) probability(s *Stats, f *fitted, e expectation) (float64, error) {
+// It also returns the coverage P(every λ in A votes), the largest |E|
+// any distribution allows.
+func (m *Model) probability(s *Stats, f *fitted, e expectation) (p, cover float64, err error) {
 	ev := f.estimate.value[e.key()]
 	if m.noAbs {
-		return 0.5 * (1 + ev), nil
+		return 0.5 * (1 + ev), 1, nil
 	}
 	anyZero, err := s.query(e.lfs, func(v []int) bool { return slices.Contains(v, 0) })
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	p := 0.5 * (1 + ev - float64(anyZero)/float64(s.n))
+	cover = 1 - float64(anyZero)/float64(s.n)
+	p = 0.5 * (1 + ev - float64(anyZero)/float64(s.n)) // FlyingSquid's rounding
 	if len(e.cond) > 0 {
 		pz, err := s.query(e.cond, allZero)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		p *= float64(pz) / float64(s.n)
 	}
-	return p, nil
+	return p, cover, nil
 }
 
 func allZero(v []int) bool {

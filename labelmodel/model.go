@@ -155,6 +155,8 @@ func (m *Model) EstimatedAccuracies() ([]float64, error) {
 
 // AccuraciesGivenVote returns P(λ_i = Y | λ_i ≠ 0) for each LF, the
 // accuracy on the rows where it votes (0.5 for an LF that never votes).
+// An impossible estimate (a joint accuracy above the LF's coverage, which
+// Warnings names) is clamped to 1, or to 0 below 0.
 func (m *Model) AccuraciesGivenVote() ([]float64, error) {
 	acc, err := m.EstimatedAccuracies()
 	if err != nil {
@@ -166,14 +168,14 @@ func (m *Model) AccuraciesGivenVote() ([]float64, error) {
 			acc[i] = 0.5
 			continue
 		}
-		acc[i] = min(acc[i]/cover, 1)
+		acc[i] = max(0, min(acc[i]/cover, 1))
 	}
 	return acc, nil
 }
 
 // Warnings returns the fit diagnostics: LFs that never vote or always vote
-// one way, estimates that hit a zero denominator or exceeded 1, degenerate
-// marginals. They do not stop the fit but say which outputs to distrust.
+// one way, estimates that hit a zero denominator or are impossible (above
+// the share of rows where their LFs vote), degenerate marginals. They do not stop the fit but say which outputs to distrust.
 func (m *Model) Warnings() []string {
 	if m.fit == nil {
 		return nil
