@@ -220,6 +220,7 @@ func TestLoadRejectsWhatWouldMislead(t *testing.T) {
 	}
 	for name, edit := range edits {
 		doc := savedDoc(t)
+		delete(doc, "checksum") // each check itself, not the checksum
 		edit(doc)
 		b, _ := json.Marshal(doc)
 		var err error

@@ -26,6 +26,9 @@ type savedModel struct {
 	Marginals    []savedMarginal `json:"marginals"`
 	Expectations []savedExp      `json:"expectations"`
 	Warnings     []string        `json:"warnings,omitempty"`
+	// Checksum is the digest of the rest (see savedModel.checksum);
+	// absent in files from before it existed.
+	Checksum string `json:"checksum,omitempty"`
 }
 
 type savedOptions struct {
@@ -68,6 +71,7 @@ func (m *Model) Save(w io.Writer) error {
 		doc.Expectations = append(doc.Expectations, savedExp{LFs: e.lfs, Task: e.t, Cond: e.cond,
 			Value: f.estimate.value[e.key()], Probability: f.prob[e.key()]})
 	}
+	doc.Checksum = doc.checksum()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -97,13 +101,16 @@ func Load(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("labelmodel: model format version %d is not supported by this build (reads 1 to %d); upgrade squid", doc.Version, FormatVersion)
 	}
 	bad := func(format string, a ...any) (*Model, error) {
-		return nil, fmt.Errorf("labelmodel: %w: "+format, append([]any{ErrCorruptModel}, a...)...)
+		return nil, &corruptError{fmt.Errorf(format, a...)}
 	}
 	if err := doc.Spec.validate(); err != nil {
 		return bad("%w", err)
 	}
 	if err := doc.check(); err != nil {
-		return bad("%v", err)
+		return bad("%w", err)
+	}
+	if err := doc.checkChecksum(); err != nil {
+		return bad("%w", err)
 	}
 	m, err := New(doc.Spec)
 	if err != nil {
@@ -134,8 +141,8 @@ func Load(r io.Reader) (*Model, error) {
 		if _, dup := f.prob[e.key()]; dup {
 			return bad("expectation %s appears twice", m.g.pyString(e, m.noAbs))
 		}
-		if !finite(s.Value) || !finite(s.Probability) {
-			return bad("expectation %s is not a finite number", m.g.pyString(e, m.noAbs))
+		if err := m.checkExpectation(s, doc.AbstainRates); err != nil {
+			return bad("%w", err)
 		}
 		f.estimate.value[e.key()] = s.Value
 		f.estimate.members = append(f.estimate.members, e)
@@ -146,9 +153,10 @@ func Load(r io.Reader) (*Model, error) {
 			return bad("expectation %s is missing", m.g.pyString(e, m.noAbs))
 		}
 	}
+	m.loadWarnings(f)
 	m.buildInference(f)
 	if err := f.checkTables(); err != nil {
-		return bad("%v", err)
+		return bad("%w", err)
 	}
 	m.fit = f
 	return m, nil
@@ -168,6 +176,11 @@ func (doc *savedModel) check() error {
 	}
 	if len(doc.AbstainRates) != doc.Spec.M || !probabilities(doc.AbstainRates) {
 		return fmt.Errorf("abstain_rates must be %d probabilities", doc.Spec.M)
+	}
+	for i, a := range doc.AbstainRates {
+		if k := a * float64(doc.Rows); math.Abs(k-math.Round(k)) > 1e-6+1e-12*k {
+			return fmt.Errorf("abstain_rates[%d] = %v is not a count of the %d rows divided by %d", i, a, doc.Rows, doc.Rows)
+		}
 	}
 	return nil
 }
