@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // checkNames validates LFNames: none, or one distinct non-empty name per
-// LF.
+// LF, in UTF-8 without control characters (newline, tab...).
 func (s Spec) checkNames() error {
 	if len(s.LFNames) == 0 {
 		return nil
@@ -19,6 +21,12 @@ func (s Spec) checkNames() error {
 	for i, n := range s.LFNames {
 		if strings.TrimSpace(n) == "" {
 			return specError("lf_names[%d] is empty", i)
+		}
+		if !utf8.ValidString(n) {
+			return specError("lf_names[%d] = %q is not valid UTF-8", i, n)
+		}
+		if k := strings.IndexFunc(n, unicode.IsControl); k >= 0 {
+			return specError("lf_names[%d] = %q has a control character (%U) at byte %d: names appear in one-line messages and CSV headers", i, n, []rune(n[k:])[0], k)
 		}
 		if j, dup := seen[n]; dup {
 			return specError("lf_names[%d] and lf_names[%d] are both %q", j, i, n)

@@ -83,7 +83,9 @@ func (m *Model) Save(w io.Writer) error {
 // that does not need the junction tree (sizes, options, probabilities) is
 // checked before the model is built, so a small damaged file never starts
 // large work; the tables built from it are then checked to give finite
-// log-probabilities, so a loaded model never predicts NaN.
+// log-probabilities, so a loaded model never predicts NaN. A document with
+// a "checksum" (Save writes one) whose numbers no longer match it was
+// edited and is refused; delete the field to keep a deliberate edit.
 func Load(r io.Reader) (*Model, error) {
 	var doc savedModel
 	dec := json.NewDecoder(r)

@@ -71,6 +71,15 @@ func (s Spec) validate() error {
 	if err := check("lf_edges", s.LFEdges, s.M, s.M, "LF", "LF"); err != nil {
 		return err
 	}
+	if err := duplicateEdge("task_edges", s.TaskEdges, true); err != nil {
+		return err
+	}
+	if err := duplicateEdge("lf_task_edges", s.LFTaskEdges, false); err != nil {
+		return err
+	}
+	if err := duplicateEdge("lf_edges", s.LFEdges, true); err != nil {
+		return err
+	}
 	onTask := make([]bool, s.M)
 	for _, e := range s.lfTaskEdges() {
 		onTask[e[0]] = true
@@ -79,6 +88,24 @@ func (s Spec) validate() error {
 		if !ok {
 			return specError("LF %d votes on no task: give it an lf_task_edge", i)
 		}
+	}
+	return nil
+}
+
+// duplicateEdge reports an edge listed twice; in an undirected list
+// (between two tasks or two LFs) (a, b) and (b, a) are the same edge.
+// A repeated edge is most likely a typo for another one.
+func duplicateEdge(kind string, edges [][2]int, undirected bool) error {
+	seen := make(map[[2]int]int, len(edges))
+	for k, e := range edges {
+		key := e
+		if undirected && key[0] > key[1] {
+			key[0], key[1] = key[1], key[0]
+		}
+		if j, dup := seen[key]; dup {
+			return specError("%s[%d] = (%d, %d) repeats %s[%d] = (%d, %d): list each edge once", kind, k, e[0], e[1], kind, j, edges[j][0], edges[j][1])
+		}
+		seen[key] = k
 	}
 	return nil
 }
