@@ -23,7 +23,9 @@ type Backend interface {
 	TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest)
 }
 
-// CPU is the pure-Go backend.
+// CPU is the pure-Go backend, the one in use unless a build registers
+// another; a program only names it to restore it (SetBackend(CPU{}) does
+// what SetBackend(nil) does) or to compare a backend against it in tests.
 type CPU struct{}
 
 // Name returns "cpu".
@@ -48,6 +50,9 @@ type backendBox struct{ b Backend }
 
 // SetBackend makes b the backend of later calls; nil restores the CPU
 // backend. It is safe to call concurrently with fits and predictions.
+// Programs rarely call it: cuda.Register installs the GPU backend once it
+// has checked the device against this one, and tests use it to compare
+// backends.
 func SetBackend(b Backend) {
 	if b == nil {
 		b = CPU{}
@@ -55,7 +60,8 @@ func SetBackend(b Backend) {
 	active.Store(backendBox{b})
 }
 
-// ActiveBackend returns the backend in use.
+// ActiveBackend returns the backend in use, for a program to report which
+// one ran (its Name is "cpu", or "cuda (device)" once cuda.Register ran).
 func ActiveBackend() Backend { return backend() }
 
 func backend() Backend {

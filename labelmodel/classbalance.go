@@ -46,7 +46,10 @@ func (m *Model) classBalance(opts Options) ([]float64, error) {
 
 // NormalizeClassBalance checks that p has want entries (what names the
 // count in the error, e.g. "2^v" or "k"), all finite and non-negative and
-// not all zero, and returns them scaled to sum to one.
+// not all zero, and returns them scaled to sum to one. It is the check Fit
+// applies to Options.ClassBalance, exported so that packages built on
+// this one (multiclass) validate a user's class balance
+// the same way, before any work starts.
 func NormalizeClassBalance(p []float64, want int, what string) ([]float64, error) {
 	if len(p) != want {
 		return nil, shapeError("class balance", len(p), want, "class balance has %d entries, want %s = %d", len(p), what, want)

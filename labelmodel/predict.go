@@ -198,11 +198,3 @@ func (m *Model) PredictProbaMarginalInto(out, scratch []float64, v Votes) error 
 	}
 	return nil
 }
-
-// PredictMarginalInto is PredictProbaMarginalInto under its old name.
-//
-// Deprecated: use PredictProbaMarginalInto, the name that pairs with
-// PredictProbaMarginal as PredictProbaInto pairs with PredictProba.
-func (m *Model) PredictMarginalInto(out, scratch []float64, v Votes) error {
-	return m.PredictProbaMarginalInto(out, scratch, v)
-}
