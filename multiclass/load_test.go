@@ -31,10 +31,11 @@ func savedMulticlass(t *testing.T) map[string]any {
 // accuracies above 1, unknown fields, trailing data.
 func TestLoadRejectsBadMulticlassModels(t *testing.T) {
 	for name, edit := range map[string]func(d map[string]any){
-		"negative balance": func(d map[string]any) { d["class_balance"] = []float64{-0.5, 1, 0.5} },
-		"balance sum":      func(d map[string]any) { d["class_balance"] = []float64{0.5, 0.5, 0.5} },
-		"accuracy above 1": func(d map[string]any) { d["accuracies"].([]any)[0] = 1.5 },
-		"unknown field":    func(d map[string]any) { d["temperature"] = 2 },
+		"negative balance":   func(d map[string]any) { d["class_balance"] = []float64{-0.5, 1, 0.5} },
+		"balance sum":        func(d map[string]any) { d["class_balance"] = []float64{0.5, 0.5, 0.5} },
+		"accuracy above 1":   func(d map[string]any) { d["accuracies"].([]any)[0] = 1.5 },
+		"accuracy below 1/k": func(d map[string]any) { d["accuracies"].([]any)[0] = 0.1 },
+		"unknown field":      func(d map[string]any) { d["temperature"] = 2 },
 	} {
 		doc := savedMulticlass(t)
 		edit(doc)

@@ -94,6 +94,7 @@ type Model struct {
 	models []*labelmodel.Model
 	cb     []float64
 	acc    []float64
+	warns  []string // accuracy estimates that had to be clamped
 }
 
 // New returns an unfitted k-class model over spec's LFs (spec must have one
@@ -214,7 +215,8 @@ func (m *Model) FitStats(stats []*labelmodel.Stats, opts Options) error {
 			return fmt.Errorf("multiclass: class %d: %w", c, err)
 		}
 	}
-	m.models, m.cb, m.acc = models, cb, accuracies(stats, m.k)
+	acc, raw := accuracies(stats, m.k)
+	m.models, m.cb, m.acc, m.warns = models, cb, acc, m.accuracyWarnings(raw)
 	return nil
 }
 
@@ -227,7 +229,10 @@ func (m *Model) FitStats(stats []*labelmodel.Stats, opts Options) error {
 // sqrt(|M_ij M_il / M_jl|), and a_i = (1 + (k-1) α_i)/k. (The one-vs-all
 // binary models see errors that are not symmetric, which biases their
 // accuracies for large k; their posteriors are still used for labels.)
-func accuracies(stats []*labelmodel.Stats, k int) []float64 {
+//
+// It returns the accuracies, clamped to 1, and the estimates before the
+// clamp (above 1 for an impossible estimate; accuracyWarnings names them).
+func accuracies(stats []*labelmodel.Stats, k int) (acc, raw []float64) {
 	m := stats[0].M()
 	M := make([]float64, m*m)
 	for i := 0; i < m; i++ {
@@ -249,11 +254,12 @@ func accuracies(stats []*labelmodel.Stats, k int) []float64 {
 	lf, comp := cpu.AllPairs(m)
 	alpha := cpu.NewTripletResult(m)
 	cpu.TripletAggregate(alpha, cpu.TripletRequest{Pairs: M, M: m, LF: lf, Comp: comp})
-	out := make([]float64, m)
+	acc, raw = make([]float64, m), make([]float64, m)
 	for i, a := range alpha.Value {
-		out[i] = min(1, (1+float64(k-1)*a)/float64(k))
+		raw[i] = (1 + float64(k-1)*a) / float64(k)
+		acc[i] = min(1, raw[i])
 	}
-	return out
+	return acc, raw
 }
 
 // PredictProba returns P(Y = c | votes) for every row (n x k).
@@ -344,7 +350,7 @@ func (m *Model) Save(w io.Writer) error {
 	if m.cb == nil {
 		return labelmodel.ErrNotFitted
 	}
-	doc := savedModel{Format: FormatName, Version: 1, K: m.k, ClassBalance: m.cb, Accuracies: m.acc}
+	doc := savedModel{Format: FormatName, Version: 1, K: m.k, ClassBalance: m.cb, Accuracies: m.acc, Warnings: m.warns}
 	for _, b := range m.models {
 		var buf bytes.Buffer
 		if err := b.Save(&buf); err != nil {
@@ -367,6 +373,9 @@ type savedModel struct {
 	ClassBalance []float64         `json:"class_balance"`
 	Accuracies   []float64         `json:"accuracies"`
 	Models       []json.RawMessage `json:"models"`
+	// Warnings are the model's own (clamped accuracies); each binary
+	// model keeps its own. Absent when there are none.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // ErrCorruptModel is wrapped by the errors Load returns for a damaged
@@ -403,11 +412,11 @@ func Load(r io.Reader) (*Model, error) {
 		return bad("class_balance %v is not %d probabilities summing to 1", doc.ClassBalance, doc.K)
 	}
 	for i, a := range doc.Accuracies {
-		if !(a >= 0 && a <= 1) {
-			return bad("accuracy of LF %d is %v, want a probability", i, a)
+		if !(a >= 1/float64(doc.K) && a <= 1) {
+			return bad("accuracy of LF %d is %v, outside [1/k, 1] = [%.4g, 1] where the %d-class estimate lies", i, a, 1/float64(doc.K), doc.K)
 		}
 	}
-	m := &Model{k: doc.K, cb: doc.ClassBalance, acc: doc.Accuracies}
+	m := &Model{k: doc.K, cb: doc.ClassBalance, acc: doc.Accuracies, warns: doc.Warnings}
 	for c, raw := range doc.Models {
 		b, err := labelmodel.Load(bytes.NewReader(raw))
 		if err != nil {
