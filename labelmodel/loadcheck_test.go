@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -92,15 +91,7 @@ func TestLoadErrorSaysLabelmodelOnce(t *testing.T) {
 // lost (an older file, or edited) still warns about its impossible
 // estimate once loaded.
 func TestLoadRederivesImpossibleWarning(t *testing.T) {
-	votes := loadVotes(t, filepath.Join(goldenDir, "basics"), "L_train.npy", 5)
-	m, err := New(Spec{M: 5, V: 2, TaskEdges: [][2]int{{0, 1}},
-		LFTaskEdges: [][2]int{{0, 0}, {1, 0}, {2, 0}, {3, 1}, {4, 1}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Fit(votes, Options{}); err != nil {
-		t.Fatal(err)
-	}
+	m := fitReviewExample(t)
 	doc := testutil.SavedJSON(t, m.Save)
 	delete(doc, "warnings")
 	loaded, err := loadEdited(t, doc)
