@@ -148,6 +148,12 @@ func TestStickyFaultFallsBackForGood(t *testing.T) {
 	if n := count(out, ": cuLaunchKernel"); n != 0 {
 		t.Errorf("%d launches after the device was lost", n)
 	}
+	// Register's self-test meets the fault: one error line, not one per
+	// buffer that could not be freed afterwards.
+	out, code = child(t, "register", "SQUIDSTUB_FAIL=cuLaunchKernel", "SQUIDSTUB_FAIL_CODE=700")
+	if code != 1 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, "IllegalAddress") {
+		t.Errorf("Register on a faulting GPU: exit %d, output:\n%s", code, out)
+	}
 }
 
 // A failed allocation sends that call to the CPU with one notice; the
