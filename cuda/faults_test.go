@@ -338,6 +338,10 @@ func TestRegisterRespectsCPUBackend(t *testing.T) {
 			t.Errorf("Register called %s with SQUID_BACKEND=cpu:\n%s", call, out)
 		}
 	}
+	out, code = child(t, "register", "SQUID_BACKEND=gpus")
+	if code != 1 || !strings.Contains(out, `SQUID_BACKEND="gpus": want cpu, gpu or auto`) {
+		t.Fatalf("SQUID_BACKEND=gpus: exit %d, output:\n%s", code, out)
+	}
 	out, code = child(t, "register", "SQUIDSTUB_TRACE=1")
 	if code != 0 || !strings.Contains(out, ": cuLaunchKernel\n") {
 		t.Fatalf("without SQUID_BACKEND: exit %d, output:\n%s", code, out)
