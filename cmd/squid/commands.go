@@ -96,6 +96,9 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := f.Fit(opts); err != nil {
 		return fmt.Errorf("%s: %w", *votesPath, err)
 	}
+	if err := f.RecordConvention(conv); err != nil {
+		return err
+	}
 	warnings := f.Warnings()
 	if w := conventionWarning(f.BStats, conv); w != "" {
 		warnings = append(warnings, w)
@@ -124,7 +127,6 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := required(fs, "model", "votes", "o"); err != nil {
 		return err
 	}
-	classesGiven := in.Classes
 	o, err := checkOutput(*out, stdout, *modelPath, *votesPath)
 	if err != nil {
 		return err
@@ -133,14 +135,11 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if given(fs, "classes") && classesGiven != model.classes() {
-		return fmt.Errorf("--classes %d: the model %s has %d classes", classesGiven, *modelPath, model.classes())
-	}
-	in.Classes = model.classes()
-	conv, err := in.Convention()
+	conv, err := model.convention(fs, *modelPath, in)
 	if err != nil {
 		return err
 	}
+	in.Classes = model.classes()
 	hard, labelCols, labelNames, err := lab.newHardLabels(model, conv, *marginal)
 	if err != nil {
 		return err
@@ -279,12 +278,13 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		if given(fs, "classes") && in.Classes != m.classes() {
-			return fmt.Errorf("--classes %d: the model %s has %d classes", in.Classes, *modelPath, m.classes())
-		}
-		in.Classes, model = m.classes(), &m
+		model = &m
 	}
 	conv, err := in.Convention()
+	if model != nil {
+		conv, err = model.convention(fs, *modelPath, in)
+		in.Classes = model.classes()
+	}
 	if err != nil {
 		return err
 	}

@@ -42,22 +42,18 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := required(fs, "model", "votes", "dev-labels"); err != nil {
 		return err
 	}
-	classesGiven := in.Classes
 	model, err := loadAnyModel(*modelPath)
 	if err != nil {
 		return err
 	}
-	if given(fs, "classes") && classesGiven != model.classes() {
-		return fmt.Errorf("--classes %d: the model %s has %d classes", classesGiven, *modelPath, model.classes())
-	}
 	if model.binary != nil && model.binary.Spec().Tasks() != 1 {
 		return fmt.Errorf("%s: score compares one task with majority vote; the model has %d tasks", *modelPath, model.binary.Spec().Tasks())
 	}
-	in.Classes = model.classes()
-	conv, err := in.Convention()
+	conv, err := model.convention(fs, *modelPath, in)
 	if err != nil {
 		return err
 	}
+	in.Classes = model.classes()
 	lm, err := tie.labeler()
 	if err != nil {
 		return err
