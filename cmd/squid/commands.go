@@ -73,6 +73,11 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer o.abort()
+	if *graphPath != "" { // a bad graph file fails before the votes are opened
+		if _, err := fitflags.ReadSpecFile(*graphPath); err != nil {
+			return err
+		}
+	}
 	src, err := votesio.Open(*votesPath, conv)
 	if err != nil {
 		return err
@@ -82,10 +87,14 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	f, err := fitflags.NewFitter(spec, in.Classes)
+	if err != nil {
+		return fitflags.SpecError(*graphPath, *votesPath, err)
+	}
 	if err := ff.ReadDevLabels(&opts, conv, spec.Tasks()); err != nil {
 		return err
 	}
-	f, err := fitflags.NewFitter(spec, in.Classes)
+	warning, err := ff.Check(f, opts)
 	if err != nil {
 		return err
 	}
@@ -99,7 +108,11 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := f.RecordConvention(conv); err != nil {
 		return err
 	}
-	warnings := f.Warnings()
+	var warnings []string
+	if warning != "" {
+		warnings = append(warnings, warning)
+	}
+	warnings = append(warnings, f.Warnings()...)
 	if w := conventionWarning(f.BStats, conv); w != "" {
 		warnings = append(warnings, w)
 	}
@@ -321,6 +334,9 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	} else {
 		f, ferr = fitflags.NewFitter(spec, in.Classes) // the estimate is optional: m < 3 has none
+		if ferr != nil && *graphPath != "" {
+			return fitflags.SpecError(*graphPath, *votesPath, ferr) // but a graph file given is checked
+		}
 	}
 	err = eachChunk(ctx, src, in.Chunk, stderr, func(data []int8, n, first int) error {
 		var g []int8
