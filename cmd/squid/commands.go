@@ -144,6 +144,9 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if err := o.matrix(); err != nil {
+		return err
+	}
 	model, err := loadAnyModel(*modelPath)
 	if err != nil {
 		return err
