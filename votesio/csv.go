@@ -82,7 +82,7 @@ func newCSVSource(r io.Reader, name string, conv Convention) (*Source, error) {
 			}
 			v, ok := conv.vote(x)
 			if !ok {
-				bad.Want = conv.want()
+				bad.Want = conv.want(x)
 				return bad
 			}
 			dst[c] = v

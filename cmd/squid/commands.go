@@ -311,12 +311,9 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer src.Close()
 	var gold []int8
 	if *dev != "" {
-		y, err := votesio.ReadLabels(*dev, conv)
+		y, err := fitflags.ReadGold(*dev, conv, 1)
 		if err != nil {
 			return err
-		}
-		if y.Cols != 1 {
-			return fmt.Errorf("%s: gold labels have %d columns, want one per row", *dev, y.Cols)
 		}
 		gold = y.Data
 	}
@@ -341,11 +338,13 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return fitflags.SpecError(*graphPath, *votesPath, ferr) // but a graph file given is checked
 		}
 	}
+	var rows int64
 	err = eachChunk(ctx, src, in.Chunk, stderr, func(data []int8, n, first int) error {
+		rows += int64(n)
 		var g []int8
 		if gold != nil {
 			if first+n > len(gold) {
-				return fmt.Errorf("%s has %d labels, fewer than the votes' rows", *dev, len(gold))
+				return nil // too few labels: count the rows for the error
 			}
 			g = gold[first : first+n]
 		}
@@ -359,8 +358,8 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if gold != nil && int64(len(gold)) != summary.Rows() {
-		return fmt.Errorf("%s has %d labels for %d rows of votes", *dev, len(gold), summary.Rows())
+	if gold != nil && int64(len(gold)) != rows {
+		return fitflags.GoldRowsError(*dev, len(gold), *votesPath, rows)
 	}
 	var estimated []float64
 	if model != nil {

@@ -63,12 +63,9 @@ func (f Fit) ReadDevLabels(o *labelmodel.Options, conv votesio.Convention, tasks
 	if f.DevLabels == "" {
 		return nil
 	}
-	y, err := votesio.ReadLabels(f.DevLabels, conv)
+	y, err := ReadGold(f.DevLabels, conv, tasks)
 	if err != nil {
 		return err
-	}
-	if y.Cols != tasks {
-		return fmt.Errorf("%s: dev labels have %d columns, want %d", f.DevLabels, y.Cols, tasks)
 	}
 	o.DevLabels = y.Data
 	return nil
