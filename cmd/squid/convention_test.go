@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/squid-ws/squid/internal/testutil"
+	"github.com/squid-ws/squid/synth"
 	"github.com/squid-ws/squid/votesio"
 )
 
@@ -107,9 +108,27 @@ func TestModelRemembersVoteConvention(t *testing.T) {
 // fit, and against a multiclass model in predict.
 func TestMulticlassAbstainZeroIsAnError(t *testing.T) {
 	dir := t.TempDir()
-	votes := writeCSV(t, dir, "L.csv", []int{0, 1, 2}, []int{1, 1, -1}, []int{2, 2, 2}, []int{0, -1, 0})
-	_, err := squid(t, "fit", "--votes", votes, "--classes", "3", "--abstain", "0", "-o", filepath.Join(dir, "m.json"))
+	d, err := synth.GenerateMulticlass(synth.MulticlassConfig{N: 3000, K: 3, LFs: synth.Spread(4, 0.6, 0.9, 0.5, 0.9), Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := make([][]int, d.N)
+	for r := range rows {
+		for c := range d.M {
+			rows[r] = append(rows[r], int(d.Votes[r*d.M+c]))
+		}
+	}
+	votes := writeCSV(t, dir, "L.csv", rows...)
+	model := filepath.Join(dir, "m.json")
+	_, err = squid(t, "fit", "--votes", votes, "--classes", "3", "--abstain", "0", "-o", model)
 	if err == nil || !strings.Contains(err.Error(), "--abstain 0 with 3 classes") {
 		t.Errorf("fit --classes 3 --abstain 0: %v", err)
+	}
+	if out, err := squid(t, "fit", "--votes", votes, "--classes", "3", "-o", model); err != nil {
+		t.Fatal(out, err)
+	}
+	_, err = squid(t, "predict", "--model", model, "--votes", votes, "--abstain", "0", "-o", filepath.Join(dir, "p.npy"))
+	if err == nil || !strings.Contains(err.Error(), "where -1 means abstain (class votes 0..2)") {
+		t.Errorf("predict --abstain 0 with a 3-class model: %v", err)
 	}
 }
