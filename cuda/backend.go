@@ -107,10 +107,15 @@ func (b *Backend) TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest) 
 // Register opens GPU 0, checks it against the CPU on small random inputs
 // (selfTest), and makes it labelmodel's backend. A GPU that fails the check
 // is not used, so a broken driver or device cannot give wrong answers.
-// With SQUID_BACKEND=cpu it does no device work at all and returns nil.
+// With SQUID_BACKEND=cpu it does no device work at all and returns nil;
+// any value other than cpu, gpu or auto is an error.
 func Register() error {
-	if os.Getenv("SQUID_BACKEND") == "cpu" {
+	switch v := os.Getenv("SQUID_BACKEND"); v {
+	case "cpu":
 		return nil
+	case "", "auto", "gpu":
+	default:
+		return fmt.Errorf("cuda: SQUID_BACKEND=%q: want cpu, gpu or auto (unset)", v)
 	}
 	dev, err := Open(0)
 	if err != nil {

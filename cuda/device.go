@@ -113,7 +113,7 @@ func (d *Device) doOn(s cu.Stream, f func() error) error {
 		d.stream = s
 		defer func() { d.stream = cu.NoStream }()
 		err := f()
-		return errors.Join(err, wrap("running the kernels", s.Synchronize()))
+		return primary(err, wrap("running the kernels", s.Synchronize()))
 	}, nil)
 }
 
@@ -199,6 +199,16 @@ func (a *arena) free() {
 		_ = cu.MemFree(p)
 	}
 	a.ptrs = nil
+}
+
+// primary returns err, or when it is nil the error of the cleanup that
+// followed: after a failure, the cleanup's own failures (on a lost device,
+// the same fault once per buffer) would only bury the cause.
+func primary(err, cleanup error) error {
+	if err != nil {
+		return err
+	}
+	return cleanup
 }
 
 // wrap adds what was being done to a CUDA error.

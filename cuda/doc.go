@@ -17,7 +17,10 @@
 // free memory, SQUID_BACKEND=cpu in the environment, or any CUDA error (one
 // notice, then that call's CPU result; after a sticky error, ErrContextLost,
 // the CPU for the rest of the process) sends the call to the CPU path, so a
-// call never fails or differs because of the GPU. Device.NewLoss is the
+// call never fails because of the GPU. Counts are exact on both; the
+// floating-point results agree with the CPU's to rounding (the GPU sums in
+// another order: differences of a few 1e-16, tested to 1e-9 against the
+// golden outputs and 1e-12 against the CPU). Device.NewLoss is the
 // online loss of package fsloss over logits in device memory (Buffer).
 //
 // Without a GPU, the CUDA build runs on the stand-in driver of standin/

@@ -148,6 +148,12 @@ func TestStickyFaultFallsBackForGood(t *testing.T) {
 	if n := count(out, ": cuLaunchKernel"); n != 0 {
 		t.Errorf("%d launches after the device was lost", n)
 	}
+	// Register's self-test meets the fault: one error line, not one per
+	// buffer that could not be freed afterwards.
+	out, code = child(t, "register", "SQUIDSTUB_FAIL=cuLaunchKernel", "SQUIDSTUB_FAIL_CODE=700")
+	if code != 1 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, "IllegalAddress") {
+		t.Errorf("Register on a faulting GPU: exit %d, output:\n%s", code, out)
+	}
 }
 
 // A failed allocation sends that call to the CPU with one notice; the
@@ -331,6 +337,10 @@ func TestRegisterRespectsCPUBackend(t *testing.T) {
 		if strings.Contains(out, ": "+call+"\n") {
 			t.Errorf("Register called %s with SQUID_BACKEND=cpu:\n%s", call, out)
 		}
+	}
+	out, code = child(t, "register", "SQUID_BACKEND=gpus")
+	if code != 1 || !strings.Contains(out, `SQUID_BACKEND="gpus": want cpu, gpu or auto`) {
+		t.Fatalf("SQUID_BACKEND=gpus: exit %d, output:\n%s", code, out)
 	}
 	out, code = child(t, "register", "SQUIDSTUB_TRACE=1")
 	if code != 0 || !strings.Contains(out, ": cuLaunchKernel\n") {

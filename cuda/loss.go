@@ -33,8 +33,8 @@ import (
 //
 // Forward is all or nothing: when a GPU step fails, the loss's state is
 // restored to what it was before the call and the step is computed on the
-// CPU instead (one notice on stderr per Loss), so a run never stops or
-// differs because of the GPU. With SQUID_BACKEND=cpu, or after the device
+// CPU instead (one notice on stderr per Loss), so a run never stops
+// because of the GPU (and its results agree with fsloss's to rounding). With SQUID_BACKEND=cpu, or after the device
 // is lost (ErrContextLost), every step is computed on the CPU; its results
 // are still returned in device memory when the device can take them.
 type Loss struct {

@@ -52,7 +52,7 @@ func (d *Device) withScratch(f func(*countScratch) error) error {
 			d.scratch.stage[i].copyPending, d.scratch.stage[i].usePending = false, false
 		}
 		if err != nil {
-			err = errors.Join(err, d.scratch.free())
+			err = primary(err, d.scratch.free())
 			d.scratch = nil
 		}
 		return err

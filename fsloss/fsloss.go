@@ -7,12 +7,12 @@
 // with respect to the logits, ready for the trainer's backward pass.
 //
 // The semantics are those of FlyingSquid's FSLoss (per-row insertion,
-// refit when the buffer index is a multiple of UpdateFrequency), except
-// that the first fit waits for a warm-up of rows (Config.WarmUp; the
-// reference fits its first model on a single row, which WarmUp: 1
-// reproduces exactly); but the buffer's
-// sufficient statistics are updated incrementally (add the new row, remove
-// the evicted one), so a refit costs O(m^2) plus the triplet solve whatever
+// refit when the buffer index is a multiple of UpdateFrequency), with one
+// difference by default: the first fit waits for a warm-up of rows
+// (Config.WarmUp), where the reference fits its first model on a single
+// row; WarmUp: 1 reproduces the reference exactly. The buffer's sufficient
+// statistics are updated incrementally (add the new row, remove the
+// evicted one), so a refit costs O(m^2) plus the triplet solve whatever
 // the buffer size.
 //
 // # The seam with package cuda
@@ -53,7 +53,7 @@ import (
 )
 
 // Config configures a Loss. Spec.M (the number of LFs) is required; the
-// other fields have FlyingSquid's defaults.
+// other fields have FlyingSquid's defaults, except WarmUp (see there).
 type Config struct {
 	// Spec is the label model's graph: M LFs, V tasks (the logits have V
 	// columns), edges; Spec.NoAbstentions forbids 0 votes.

@@ -3,6 +3,7 @@ package votesio
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,5 +97,37 @@ func TestChunkRows(t *testing.T) {
 		if got := s.ChunkRows(1 << 20); got != c.want {
 			t.Errorf("%s: ChunkRows = %d, want %d", c.shape, got, c.want)
 		}
+	}
+}
+
+// A file with bytes after the data its header declares is refused (they
+// would be rows dropped silently), and a huge dimension is named as such.
+func TestNpyTrailingDataAndHugeDimension(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, shape string, data []byte) string {
+		dict := fmt.Sprintf("{'descr': '|i1', 'fortran_order': False, 'shape': %s, }", shape)
+		hdr := append([]byte("\x93NUMPY\x01\x00"), 0, 0)
+		pad := 64 - (len(hdr)+len(dict)+1)%64
+		dict += strings.Repeat(" ", pad) + "\n"
+		binary.LittleEndian.PutUint16(hdr[8:], uint16(len(dict)))
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, append(append(hdr, dict...), data...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	extra := write("extra.npy", "(2, 5)", make([]byte, 15))
+	if _, err := Open(extra, Convention{}); err == nil || !strings.Contains(err.Error(), "5 bytes more than the shape accounts for") {
+		t.Errorf("15 bytes for shape (2, 5): %v", err)
+	}
+	exact := write("exact.npy", "(2, 5)", make([]byte, 10))
+	if src, err := Open(exact, Convention{}); err != nil {
+		t.Errorf("10 bytes for shape (2, 5): %v", err)
+	} else {
+		src.Close()
+	}
+	huge := write("huge.npy", "(1000000000000000, 5)", nil)
+	if _, err := Open(huge, Convention{}); err == nil || !strings.Contains(err.Error(), "limit of 2^40") {
+		t.Errorf("shape (10^15, 5): %v", err)
 	}
 }

@@ -37,7 +37,9 @@ func (h npyHeaderInfo) elements() (int, error) {
 
 // checkData reports a file whose data is shorter than its header declares
 // (dataBytes is what the file holds after the header, -1 when unknown), so
-// that nothing is sized from a header the file does not back.
+// that nothing is sized from a header the file does not back, and a file
+// with bytes after its data (NumPy never writes any: a damaged or
+// concatenated file, whose rows would otherwise be dropped silently).
 func (h npyHeaderInfo) checkData(elemSize int, dataBytes int64) error {
 	n, err := h.elements()
 	if err != nil {
@@ -46,6 +48,10 @@ func (h npyHeaderInfo) checkData(elemSize int, dataBytes int64) error {
 	if dataBytes >= 0 && int64(n)*int64(elemSize) > dataBytes {
 		return fmt.Errorf("header declares shape %v of %s (%d bytes of data) but the file holds %d bytes after the header (the file is truncated)",
 			h.shape, h.descr, int64(n)*int64(elemSize), dataBytes)
+	}
+	if dataBytes >= 0 && int64(n)*int64(elemSize) < dataBytes {
+		return fmt.Errorf("header declares shape %v of %s (%d bytes of data) but the file holds %d bytes after the header: %d bytes more than the shape accounts for",
+			h.shape, h.descr, int64(n)*int64(elemSize), dataBytes, dataBytes-int64(n)*int64(elemSize))
 	}
 	return nil
 }
@@ -131,8 +137,11 @@ func readNpyHeader(r io.Reader) (npyHeaderInfo, error) {
 					continue
 				}
 				d, err := strconv.Atoi(strings.TrimSuffix(f, "L"))
-				if err != nil || d < 0 || d > 1<<40 {
+				if err != nil || d < 0 {
 					return h, fmt.Errorf("shape %s has a bad dimension %q", val, f)
+				}
+				if d > 1<<40 {
+					return h, fmt.Errorf("shape %s declares a dimension of %d, more than this reader's limit of 2^40", val, d)
 				}
 				h.shape = append(h.shape, d)
 			}
