@@ -40,6 +40,10 @@ func TestFitOptionsFailBeforeTheVotes(t *testing.T) {
 			t.Errorf("fit %v: %v, want an error starting %q", c.args, err, c.want)
 		}
 	}
+	// analyze's label-model estimate is optional, but a graph file given is checked.
+	if _, err := squid(t, "analyze", "--votes", votes, "--graph", edge); err == nil || !strings.HasPrefix(err.Error(), edge+": ") {
+		t.Errorf("analyze --graph with a bad edge: %v", err)
+	}
 	// More columns than the LF limit: the error names the votes file and
 	// the limit, before any row is read.
 	wide := filepath.Join(dir, "wide.csv")
