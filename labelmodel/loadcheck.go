@@ -15,15 +15,16 @@ import (
 const checksumPrefix = "sha256:"
 
 // checksum returns the digest Save records of what a model computes
-// with: everything in the document but the checksum itself and the
-// warnings. The fitted numbers are not redundant in a way Load could
+// with: everything in the document but the checksum itself, the warnings
+// and the vote convention (metadata a user may record or change by hand,
+// checked on its own by Load). The fitted numbers are not redundant in a way Load could
 // check otherwise: a fit's marginals are the solution of its linear
 // systems after negative entries are repaired and the result normalised,
 // so they legitimately differ from the expectations and abstain rates
 // (by 0.2 on the golden lfdeps case). The checksum is what catches an
 // edit of one of them that leaves the others as they were.
 func (doc savedModel) checksum() string {
-	doc.Checksum, doc.Warnings = "", nil
+	doc.Checksum, doc.Warnings, doc.VoteAbstain = "", nil, nil
 	b, err := json.Marshal(doc)
 	if err != nil { // a number JSON cannot hold: Save's encoder says so
 		return ""

@@ -34,6 +34,8 @@ type Model struct {
 	fit       *fitted
 	rng       *pyRandom // the generator state after the node shuffle
 	noAbs     bool
+	// voteAbstain is the vote files' abstain value, when recorded.
+	voteAbstain *int
 }
 
 // New builds the label model for spec: the Markov network, its

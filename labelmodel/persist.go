@@ -26,6 +26,7 @@ type savedModel struct {
 	Marginals    []savedMarginal `json:"marginals"`
 	Expectations []savedExp      `json:"expectations"`
 	Warnings     []string        `json:"warnings,omitempty"`
+	VoteAbstain  *int            `json:"vote_abstain,omitempty"` // see Model.VoteAbstain
 	// Checksum is the digest of the rest (see savedModel.checksum);
 	// absent in files from before it existed.
 	Checksum string `json:"checksum,omitempty"`
@@ -63,7 +64,7 @@ func (m *Model) Save(w io.Writer) error {
 		Options: savedOptions{Method: f.opts.Method, Negative: f.opts.Negative,
 			FlyingSquidCompat: f.opts.FlyingSquidCompat, ExactSeparators: f.opts.ExactSeparators,
 			ExactDependencies: f.opts.ExactDependencies},
-		Rows: f.n, ClassBalance: f.classBalance, AbstainRates: f.abstain, Warnings: f.warnings}
+		Rows: f.n, ClassBalance: f.classBalance, AbstainRates: f.abstain, Warnings: f.warnings, VoteAbstain: m.voteAbstain}
 	for _, c := range m.toEstimate {
 		doc.Marginals = append(doc.Marginals, savedMarginal{LFs: c.lfs, Task: c.t, Values: f.marginals[c.key()]})
 	}
@@ -117,6 +118,9 @@ func Load(r io.Reader) (*Model, error) {
 	m, err := New(doc.Spec)
 	if err != nil {
 		return bad("%w", err)
+	}
+	if err := m.loadVoteAbstain(&doc); err != nil {
+		return bad("%v", err)
 	}
 	f := &fitted{opts: doc.Options.options(), n: doc.Rows, classBalance: doc.ClassBalance, abstain: doc.AbstainRates,
 		warnings: doc.Warnings, estimate: newEstimate(), prob: map[string]float64{}, marginals: map[string][]float64{}}

@@ -53,8 +53,13 @@ func (s Spec) validate() error {
 	v := s.Tasks()
 	check := func(kind string, edges [][2]int, na, nb int, la, lb string) error {
 		for k, e := range edges {
-			if e[0] < 0 || e[0] >= na || e[1] < 0 || e[1] >= nb {
-				return specError("%s[%d] = (%d, %d): %s index must be in [0, %d) and %s index in [0, %d)", kind, k, e[0], e[1], la, na, lb, nb)
+			for _, end := range []struct {
+				i, n int
+				name string
+			}{{e[0], na, la}, {e[1], nb, lb}} {
+				if end.i < 0 || end.i >= end.n {
+					return specError("%s[%d] = (%d, %d): %s %d does not exist (%s indices are 0 to %d)", kind, k, e[0], e[1], end.name, end.i, end.name, end.n-1)
+				}
 			}
 			if la == lb && e[0] == e[1] {
 				return specError("%s[%d] = (%d, %d) joins a node to itself", kind, k, e[0], e[1])

@@ -52,6 +52,9 @@ func newCSVSource(r io.Reader, name string, conv Convention) (*Source, error) {
 			}
 		}
 	}
+	if header && len(first) > 1 && strings.TrimSpace(first[0]) == "" {
+		return nil, fmt.Errorf("%s: line 1 starts with an empty field (%q), like the index column that pandas' DataFrame.to_csv writes: its values would be read as votes; write the file with to_csv(index=False), or remove the first column", name, strings.Join(first, ","))
+	}
 	rows := 0     // data rows read
 	lastLine := 0 // line where the previous record ended
 	// parse converts one record (a row of data) into dst.
@@ -67,16 +70,19 @@ func newCSVSource(r io.Reader, name string, conv Convention) (*Source, error) {
 		for c, f := range rec {
 			bad := &ValueError{File: name, Row: rows, Column: c, Line: line, Value: f}
 			if line == 1 && conv.Header == HeaderAuto {
-				bad.Hint = "line 1 is read as data because some of its fields are numbers; if it is a header, say so"
+				bad.Hint = "line 1 is read as data because some of its fields are numbers; if it is a header, pass --header (in Go, Convention.Header = HeaderPresent)"
 			}
 			x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 			if err != nil {
 				bad.Want = "a number"
+				if d := otherDelimiter(f); s.Cols == 1 && d != "" {
+					bad.Hint = fmt.Sprintf("the file has one column and its fields contain %s: squid reads comma-separated values; write the file with commas", d)
+				}
 				return bad
 			}
 			v, ok := conv.vote(x)
 			if !ok {
-				bad.Want = conv.want()
+				bad.Want = conv.want(x)
 				return bad
 			}
 			dst[c] = v
@@ -115,4 +121,15 @@ func newCSVSource(r io.Reader, name string, conv Convention) (*Source, error) {
 		return n, nil
 	}
 	return s, nil
+}
+
+// otherDelimiter names the delimiter other than a comma that a field
+// holds (a semicolon, tab or bar), or returns "".
+func otherDelimiter(f string) string {
+	for _, d := range []struct{ c, name string }{{";", "';'"}, {"\t", "tabs"}, {"|", "'|'"}} {
+		if strings.Contains(f, d.c) {
+			return d.name
+		}
+	}
+	return ""
 }

@@ -50,7 +50,6 @@ func TestCSVNeverDropsARow(t *testing.T) {
 		"plain":                  {rows, Convention{}},
 		"BOM":                    {utf8BOM + rows, Convention{}},
 		"BOM and header":         {utf8BOM + "a,b,c\n" + rows, Convention{}},
-		"pandas index header":    {",b,c\n" + rows, Convention{}},
 		"CRLF":                   {strings.ReplaceAll(rows, "\n", "\r\n"), Convention{}},
 		"no final newline":       {strings.TrimSuffix(rows, "\n"), Convention{}},
 		"trailing blank lines":   {rows + "\n\n", Convention{}},

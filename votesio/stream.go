@@ -84,14 +84,11 @@ func (c Convention) vote(x float64) (int8, bool) {
 	return 0, false
 }
 
-func (c Convention) want() string {
-	switch {
-	case c.labels && c.Binary() && c.Abstain == 0:
-		return "-1 or +1 (a gold label cannot be 0, which means abstain)"
-	case c.labels && c.Binary():
-		return fmt.Sprintf("0 (negative) or 1 (positive) (a gold label cannot be %d, which means abstain)", c.Abstain)
-	case c.labels:
-		return fmt.Sprintf("a class in [0, %d) (a gold label cannot be %d, which means abstain)", c.Classes, c.Abstain)
+// want says what the convention accepts in place of the value x; for gold
+// labels, the abstain note only when x is the abstain value.
+func (c Convention) want(x float64) string {
+	if c.labels {
+		return c.wantLabel(x)
 	}
 	if c.Binary() {
 		if c.Abstain == 0 {
@@ -207,7 +204,7 @@ func (s *Source) Next(dst []int8) (int, error) {
 // badValue is the error for the value x at index k of the chunk that
 // starts at the source's current row.
 func (s *Source) badValue(k int, x float64) error {
-	return &ValueError{File: s.Name, Row: s.row + k/s.Cols, Column: k % s.Cols, Value: formatValue(x), Want: s.conv.want()}
+	return &ValueError{File: s.Name, Row: s.row + k/s.Cols, Column: k % s.Cols, Value: formatValue(x), Want: s.conv.want(x)}
 }
 
 // newNpySource reads the header and returns a source over the data.

@@ -133,6 +133,9 @@ func (f *writeModelFn) ProcessElement(ctx context.Context, enc []byte) error {
 	if err := fit.Fit(cfg.Options); err != nil {
 		return err
 	}
+	if err := fit.RecordConvention(cfg.Convention); err != nil {
+		return err
+	}
 	return writeFile(ctx, f.Output, fit.Save)
 }
 

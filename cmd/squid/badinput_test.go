@@ -70,7 +70,7 @@ var badInputs = []struct {
 	// Gold labels.
 	{"dev label 0", map[string]string{"y.csv": "1\n0\n"}, "fit --votes $D/L.npy --dev-labels $D/y.csv -o $D/m2.json", "$D/y.csv: line 2: value at row 1, column 0 is 0, want -1 or +1 (a gold label cannot be 0"},
 	{"dev label 2", map[string]string{"y.csv": "1\n2\n"}, "analyze --votes $D/L.csv --dev-labels $D/y.csv", "$D/y.csv: line 2"},
-	{"dev labels columns", map[string]string{"y.csv": "1,1\n-1,1\n"}, "fit --votes $D/L.npy --dev-labels $D/y.csv -o $D/m2.json", "$D/y.csv: dev labels have 2 columns, want 1"},
+	{"dev labels columns", map[string]string{"y.csv": "1,1\n-1,1\n"}, "fit --votes $D/L.npy --dev-labels $D/y.csv -o $D/m2.json", "$D/y.csv: gold labels are a 2 x 2 matrix (rows x columns), want one column"},
 	{"dev labels too few", map[string]string{"y.csv": "1\n-1\n"}, "analyze --votes $D/L.csv --dev-labels $D/y.csv", "$D/y.csv has 2 labels"},
 	{"dev labels missing", nil, "fit --votes $D/L.npy --dev-labels $D/none.csv -o $D/m2.json", "$D/none.csv"},
 	// Flags.

@@ -73,6 +73,11 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer o.abort()
+	if *graphPath != "" { // a bad graph file fails before the votes are opened
+		if _, err := fitflags.ReadSpecFile(*graphPath); err != nil {
+			return err
+		}
+	}
 	src, err := votesio.Open(*votesPath, conv)
 	if err != nil {
 		return err
@@ -82,10 +87,14 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	f, err := fitflags.NewFitter(spec, in.Classes)
+	if err != nil {
+		return fitflags.SpecError(*graphPath, *votesPath, err)
+	}
 	if err := ff.ReadDevLabels(&opts, conv, spec.Tasks()); err != nil {
 		return err
 	}
-	f, err := fitflags.NewFitter(spec, in.Classes)
+	warning, err := ff.Check(f, opts)
 	if err != nil {
 		return err
 	}
@@ -96,7 +105,14 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := f.Fit(opts); err != nil {
 		return fmt.Errorf("%s: %w", *votesPath, err)
 	}
-	warnings := f.Warnings()
+	if err := f.RecordConvention(conv); err != nil {
+		return err
+	}
+	var warnings []string
+	if warning != "" {
+		warnings = append(warnings, warning)
+	}
+	warnings = append(warnings, f.Warnings()...)
 	if w := conventionWarning(f.BStats, conv); w != "" {
 		warnings = append(warnings, w)
 	}
@@ -124,23 +140,22 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := required(fs, "model", "votes", "o"); err != nil {
 		return err
 	}
-	classesGiven := in.Classes
 	o, err := checkOutput(*out, stdout, *modelPath, *votesPath)
 	if err != nil {
+		return err
+	}
+	if err := o.matrix(); err != nil {
 		return err
 	}
 	model, err := loadAnyModel(*modelPath)
 	if err != nil {
 		return err
 	}
-	if given(fs, "classes") && classesGiven != model.classes() {
-		return fmt.Errorf("--classes %d: the model %s has %d classes", classesGiven, *modelPath, model.classes())
-	}
-	in.Classes = model.classes()
-	conv, err := in.Convention()
+	conv, err := model.convention(fs, *modelPath, in)
 	if err != nil {
 		return err
 	}
+	in.Classes = model.classes()
 	hard, labelCols, labelNames, err := lab.newHardLabels(model, conv, *marginal)
 	if err != nil {
 		return err
@@ -279,12 +294,13 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		if given(fs, "classes") && in.Classes != m.classes() {
-			return fmt.Errorf("--classes %d: the model %s has %d classes", in.Classes, *modelPath, m.classes())
-		}
-		in.Classes, model = m.classes(), &m
+		model = &m
 	}
 	conv, err := in.Convention()
+	if model != nil {
+		conv, err = model.convention(fs, *modelPath, in)
+		in.Classes = model.classes()
+	}
 	if err != nil {
 		return err
 	}
@@ -295,12 +311,9 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer src.Close()
 	var gold []int8
 	if *dev != "" {
-		y, err := votesio.ReadLabels(*dev, conv)
+		y, err := fitflags.ReadGold(*dev, conv, 1)
 		if err != nil {
 			return err
-		}
-		if y.Cols != 1 {
-			return fmt.Errorf("%s: gold labels have %d columns, want one per row", *dev, y.Cols)
 		}
 		gold = y.Data
 	}
@@ -321,12 +334,17 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	} else {
 		f, ferr = fitflags.NewFitter(spec, in.Classes) // the estimate is optional: m < 3 has none
+		if ferr != nil && *graphPath != "" {
+			return fitflags.SpecError(*graphPath, *votesPath, ferr) // but a graph file given is checked
+		}
 	}
+	var rows int64
 	err = eachChunk(ctx, src, in.Chunk, stderr, func(data []int8, n, first int) error {
+		rows += int64(n)
 		var g []int8
 		if gold != nil {
 			if first+n > len(gold) {
-				return fmt.Errorf("%s has %d labels, fewer than the votes' rows", *dev, len(gold))
+				return nil // too few labels: count the rows for the error
 			}
 			g = gold[first : first+n]
 		}
@@ -340,8 +358,8 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if gold != nil && int64(len(gold)) != summary.Rows() {
-		return fmt.Errorf("%s has %d labels for %d rows of votes", *dev, len(gold), summary.Rows())
+	if gold != nil && int64(len(gold)) != rows {
+		return fitflags.GoldRowsError(*dev, len(gold), *votesPath, rows)
 	}
 	var estimated []float64
 	if model != nil {

@@ -89,7 +89,14 @@ func TestPredictLabels(t *testing.T) {
 		}
 	}
 	sv := writeCSV(t, dir, "S.csv", snorkel...)
-	if msg, err := squid(t, "predict", "--labels", "--abstain", "-1", "--model", model, "--votes", sv, "-o", out); err != nil {
+	// The same model as if fitted with --abstain -1: it reads Snorkel votes.
+	snorkelModel := filepath.Join(dir, "snorkel.json")
+	if s := strings.Replace(mustRead(t, model), `"vote_abstain": 0`, `"vote_abstain": -1`, 1); s == mustRead(t, model) {
+		t.Fatal("model.json has no vote_abstain 0")
+	} else {
+		os.WriteFile(snorkelModel, []byte(s), 0o644)
+	}
+	if msg, err := squid(t, "predict", "--labels", "--model", snorkelModel, "--votes", sv, "-o", out); err != nil {
 		t.Fatal(msg, err)
 	}
 	if got, want := mustRead(t, out), "label\n1\n0\n1\n-1\n0\n1\n"; got != want {

@@ -42,7 +42,9 @@ commands:
 
 Votes and labels are .npy or .csv files, read in chunks (--chunk rows);
 --abstain -1 reads Snorkel's convention (0/1 votes, -1 abstains), --classes k
-fits a k-class model on class votes 0..k-1 (-1 abstains). Gold labels never
+fits a k-class model on class votes 0..k-1 (-1 abstains). The model file
+remembers the convention of its fit: predict, score and analyze --model read
+votes that way, and an --abstain that disagrees is an error. Gold labels never
 abstain (0 is not a FlyingSquid label). A CSV file's first line is a header
 when none of its fields is a number (--header / --no-header decide instead);
 any other field that is not a vote is an error naming its line and column.

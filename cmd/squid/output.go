@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/squid-ws/squid/votesio"
 )
@@ -61,6 +63,17 @@ func (o *output) writeAll(ctx context.Context, write func(io.Writer) error) erro
 		return err
 	}
 	return o.file.Commit()
+}
+
+// matrix checks that the output can take a streamed matrix: standard
+// output (CSV) or a file named .npy or .csv (any case), the formats sink
+// writes; another extension (out.txt) is an error, not a silent .npy.
+func (o *output) matrix() error {
+	ext := strings.ToLower(filepath.Ext(o.path))
+	if o.stdout != nil || ext == ".npy" || ext == ".csv" {
+		return nil
+	}
+	return fmt.Errorf("-o %s: the output is written as .npy (float64) or .csv, by its extension; name it .npy or .csv, or - for CSV on standard output", o.path)
 }
 
 // sink starts a streamed matrix output: .npy or CSV by the file's

@@ -137,3 +137,20 @@ func TestInterruptedWritesNothing(t *testing.T) {
 	}
 	sameSnapshot(t, "an interrupted command", before, snapshot(t, dir))
 }
+
+// predict writes .npy or .csv by the output's extension: another one is
+// an error naming both, and nothing is written.
+func TestPredictOutputExtension(t *testing.T) {
+	dir, model, votes, _ := fixture(t)
+	txt := filepath.Join(dir, "out.txt")
+	_, err := squid(t, "predict", "--model", model, "--votes", votes, "-o", txt)
+	if err == nil || !strings.Contains(err.Error(), "-o "+txt+": ") || !strings.Contains(err.Error(), ".npy") || !strings.Contains(err.Error(), ".csv") {
+		t.Errorf("predict -o out.txt: %v", err)
+	}
+	if _, serr := os.Stat(txt); serr == nil {
+		t.Error("predict -o out.txt wrote a file")
+	}
+	if out, err := squid(t, "predict", "--model", model, "--votes", votes, "-o", filepath.Join(dir, "P.NPY")); err != nil {
+		t.Errorf("predict -o P.NPY: %v\n%s", err, out)
+	}
+}

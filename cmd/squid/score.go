@@ -11,7 +11,6 @@ import (
 	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/multiclass"
-	"github.com/squid-ws/squid/votesio"
 )
 
 // scoreReport is what squid score prints (as JSON with --json).
@@ -42,33 +41,26 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := required(fs, "model", "votes", "dev-labels"); err != nil {
 		return err
 	}
-	classesGiven := in.Classes
 	model, err := loadAnyModel(*modelPath)
 	if err != nil {
 		return err
 	}
-	if given(fs, "classes") && classesGiven != model.classes() {
-		return fmt.Errorf("--classes %d: the model %s has %d classes", classesGiven, *modelPath, model.classes())
-	}
 	if model.binary != nil && model.binary.Spec().Tasks() != 1 {
 		return fmt.Errorf("%s: score compares one task with majority vote; the model has %d tasks", *modelPath, model.binary.Spec().Tasks())
 	}
-	in.Classes = model.classes()
-	conv, err := in.Convention()
+	conv, err := model.convention(fs, *modelPath, in)
 	if err != nil {
 		return err
 	}
+	in.Classes = model.classes()
 	lm, err := tie.labeler()
 	if err != nil {
 		return err
 	}
 	mv, _ := tie.labeler() // a labeler of its own: random ties draw separately
-	gold, err := votesio.ReadLabels(*devPath, conv)
+	gold, err := fitflags.ReadGold(*devPath, conv, 1)
 	if err != nil {
 		return err
-	}
-	if gold.Cols != 1 {
-		return fmt.Errorf("%s: gold labels have %d columns, want one per row", *devPath, gold.Cols)
 	}
 	src, err := model.openVotes(*votesPath, conv)
 	if err != nil {
@@ -76,9 +68,10 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer src.Close()
 	var lmLabels, mvLabels []int8
+	var rows int64
 	err = eachChunk(ctx, src, in.Chunk, stderr, func(data []int8, n, first int) error {
-		if first+n > len(gold.Data) {
-			return fmt.Errorf("%s has %d labels, fewer than the votes' rows", *devPath, len(gold.Data))
+		if rows += int64(n); first+n > len(gold.Data) {
+			return nil // too few labels: count the rows for the error
 		}
 		var labels []int8
 		var err error
@@ -101,8 +94,8 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if len(lmLabels) != len(gold.Data) {
-		return fmt.Errorf("%s has %d labels for %d rows of votes", *devPath, len(gold.Data), len(lmLabels))
+	if int64(len(gold.Data)) != rows {
+		return fitflags.GoldRowsError(*devPath, len(gold.Data), *votesPath, rows)
 	}
 	rep := scoreReport{Rows: int64(len(gold.Data)), LFs: src.Cols, LFNames: model.spec().LFNames, Classes: model.classes(), TiePolicy: string(lm.Policy())}
 	if rep.LabelModel, err = labelmodel.Score(lmLabels, gold.Data, rep.Classes); err != nil {

@@ -28,7 +28,7 @@ type Fit struct {
 // Register defines the fit flags on fs.
 func (f *Fit) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Method, "method", "triplet_mean", "solve method: triplet_mean, triplet_median or triplet")
-	fs.StringVar(&f.ClassBalance, "class-balance", "", "class balance: P(Y) over the 2^v patterns (binary) or the k classes, comma-separated")
+	fs.StringVar(&f.ClassBalance, "class-balance", "", "class balance: P(Y) over the 2^v patterns (binary) or the k classes, comma-separated; one that does not sum to 1 is normalised, with a warning")
 	fs.StringVar(&f.DevLabels, "dev-labels", "", "gold dev labels (.npy or .csv) to estimate the class balance")
 	fs.BoolVar(&f.NoAbstain, "no-abstain", false, "LFs never abstain (votes are -1/+1 only)")
 	fs.StringVar(&f.Compat, "compat", "", `"flyingsquid" reproduces the original where it is wrong`)
@@ -63,12 +63,9 @@ func (f Fit) ReadDevLabels(o *labelmodel.Options, conv votesio.Convention, tasks
 	if f.DevLabels == "" {
 		return nil
 	}
-	y, err := votesio.ReadLabels(f.DevLabels, conv)
+	y, err := ReadGold(f.DevLabels, conv, tasks)
 	if err != nil {
 		return err
-	}
-	if y.Cols != tasks {
-		return fmt.Errorf("%s: dev labels have %d columns, want %d", f.DevLabels, y.Cols, tasks)
 	}
 	o.DevLabels = y.Data
 	return nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/multiclass"
+	"github.com/squid-ws/squid/votesio"
 )
 
 // Fitter accumulates statistics chunk by chunk and fits a binary or a
@@ -66,6 +67,17 @@ func (f *Fitter) Fit(o labelmodel.Options) error {
 		return f.Multi.FitStats(f.MStats, mo)
 	}
 	return f.Binary.FitStats(f.BStats, o)
+}
+
+// RecordConvention records in a fitted binary model the value that meant
+// abstain in the vote files (conv.Abstain), so that Save writes it and a
+// command that reads votes for the model reads them as the fit did. A
+// multiclass model needs no record: its votes are classes, -1 abstains.
+func (f *Fitter) RecordConvention(conv votesio.Convention) error {
+	if f.Binary == nil {
+		return nil
+	}
+	return f.Binary.SetVoteAbstain(conv.Abstain)
 }
 
 // Save writes the fitted model as JSON.

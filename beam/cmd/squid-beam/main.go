@@ -88,6 +88,9 @@ func run(ctx context.Context, o *options) error {
 		if err != nil {
 			return err
 		}
+		if conv, err = modelConvention(o, b); err != nil {
+			return err
+		}
 		if err := os.MkdirAll(o.outdir, 0o755); err != nil {
 			return err
 		}
