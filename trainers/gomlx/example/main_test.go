@@ -9,18 +9,4 @@ import (
 // The bar, for every seed: squid's loss trains the MLP to within 2
 // points of gold labels and at least 5 points above majority vote (on GoMLX's simplego backend). The full
 // five seeds take a few seconds; -short runs two.
-func TestSquidNearGoldAboveMajority(t *testing.T) {
-	seeds := 5
-	if testing.Short() {
-		seeds = 2
-	}
-	acc, err := run(seeds, task.NTrain)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range acc {
-		if err := a.Check(); err != nil {
-			t.Error(err)
-		}
-	}
-}
+func TestSquidNearGoldAboveMajority(t *testing.T) { task.CheckSeeds(t, run) }
