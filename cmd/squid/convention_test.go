@@ -112,12 +112,7 @@ func TestMulticlassAbstainZeroIsAnError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := make([][]int, d.N)
-	for r := range rows {
-		for c := range d.M {
-			rows[r] = append(rows[r], int(d.Votes[r*d.M+c]))
-		}
-	}
+	rows := voteRows(d.Votes, d.N, d.M)
 	votes := writeCSV(t, dir, "L.csv", rows...)
 	model := filepath.Join(dir, "m.json")
 	_, err = squid(t, "fit", "--votes", votes, "--classes", "3", "--abstain", "0", "-o", model)

@@ -11,6 +11,17 @@ import (
 	"github.com/squid-ws/squid/synth"
 )
 
+// voteRows returns an n x m int8 vote matrix as rows of ints, for writeCSV.
+func voteRows(votes []int8, n, m int) [][]int {
+	rows := make([][]int, n)
+	for r := range rows {
+		for c := range m {
+			rows[r] = append(rows[r], int(votes[r*m+c]))
+		}
+	}
+	return rows
+}
+
 // writeCSV writes rows of numbers as a CSV file and returns its path.
 func writeCSV(t *testing.T, dir, name string, rows ...[]int) string {
 	t.Helper()
@@ -40,12 +51,7 @@ func fitThreeLFs(t *testing.T, dir string, extra ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := make([][]int, d.N)
-	for r := range rows {
-		for c := range d.M {
-			rows[r] = append(rows[r], int(d.Votes[r*d.M+c]))
-		}
-	}
+	rows := voteRows(d.Votes, d.N, d.M)
 	model := filepath.Join(dir, "model.json")
 	args := append([]string{"fit", "--votes", writeCSV(t, dir, "train.csv", rows...), "--class-balance", "0.5,0.5", "-o", model}, extra...)
 	if out, err := squid(t, args...); err != nil {
