@@ -1,7 +1,9 @@
 package task
 
 import (
+	"flag"
 	"fmt"
+	"log"
 
 	"github.com/squid-ws/squid/fsloss"
 	"github.com/squid-ws/squid/labelmodel"
@@ -45,4 +47,23 @@ func RunSeeds(seeds, nTrain int, train func(d Data, seed uint64) (Accuracies, er
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// The small MLP the trainer examples (trainers/gorgonia, trainers/gomlx)
+// train on the task: batch size, hidden width and default learning rate.
+const (
+	MLPBatch  = 64
+	MLPHidden = 16
+	MLPRate   = 0.003
+)
+
+// Main is a trainer example's main: it parses -lr (into lr, default
+// MLPRate) and -seeds, runs run on NTrain rows and exits on error.
+func Main(lr *float64, run func(seeds, nTrain int) ([]Accuracies, error)) {
+	flag.Float64Var(lr, "lr", MLPRate, "learning rate")
+	seeds := flag.Int("seeds", 5, "number of seeds (data and initial weights)")
+	flag.Parse()
+	if _, err := run(*seeds, NTrain); err != nil {
+		log.Fatal(err)
+	}
 }

@@ -8,9 +8,6 @@
 package main
 
 import (
-	"flag"
-	"log"
-
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
@@ -20,21 +17,14 @@ import (
 )
 
 const (
-	batchSize = 64
-	hidden    = 16
-	lrDefault = 0.003
+	batchSize = task.MLPBatch
+	hidden    = task.MLPHidden
 )
 
-var lr = lrDefault
+// lr is the learning rate (-lr).
+var lr = task.MLPRate
 
-func main() {
-	flag.Float64Var(&lr, "lr", lrDefault, "learning rate")
-	seeds := flag.Int("seeds", 5, "number of seeds (data and initial weights)")
-	flag.Parse()
-	if _, err := run(*seeds, task.NTrain); err != nil {
-		log.Fatal(err)
-	}
-}
+func main() { task.Main(&lr, run) }
 
 // run trains the three models for each seed on nTrain rows and prints the
 // table.
