@@ -176,16 +176,6 @@ func upload[T any](a *arena, s []T) (cu.DevicePtr, error) {
 	return p, wrap("copying to the GPU", cu.MemcpyHtoD(p, unsafe.Pointer(&s[0]), bytes))
 }
 
-// zeroed allocates n elements of T set to zero.
-func zeroed[T any](a *arena, n int) (cu.DevicePtr, error) {
-	bytes := int64(n) * int64(unsafe.Sizeof(*new(T)))
-	p, err := a.alloc(bytes)
-	if err != nil {
-		return p, err
-	}
-	return p, wrap("clearing GPU memory", cu.MemsetD8(p, 0, max(bytes, 8)))
-}
-
 // download copies len(dst) elements from p.
 func download[T any](dst []T, p cu.DevicePtr) error {
 	if len(dst) == 0 {

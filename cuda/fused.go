@@ -5,7 +5,6 @@ package cuda
 import (
 	"errors"
 	"fmt"
-	"unsafe"
 
 	"gorgonia.org/tensor"
 
@@ -85,6 +84,3 @@ func checkLogits(logits *Buffer) error {
 	}
 	return nil
 }
-
-// ptrOf returns the address of a non-empty slice's first element.
-func ptrOf[T any](s []T) unsafe.Pointer { return unsafe.Pointer(&s[0]) }
