@@ -36,15 +36,23 @@ type Backend struct {
 // Name returns "cuda (<GPU name>)".
 func (b *Backend) Name() string { return "cuda (" + b.Dev.Name() + ")" }
 
+// backendMode is SQUID_BACKEND: "cpu", "gpu" or "" (auto); Register
+// refuses any other value.
+func backendMode() string { return os.Getenv("SQUID_BACKEND") }
+
+// mayUseGPU reports whether a call may go to d at all: not with
+// SQUID_BACKEND=cpu, not after a sticky error.
+func mayUseGPU(d *Device) bool { return backendMode() != "cpu" && d.Lost() == nil }
+
 func (b *Backend) useGPU(votes int, bytes int64) bool {
-	if os.Getenv("SQUID_BACKEND") == "cpu" || b.Dev.Lost() != nil {
+	if !mayUseGPU(b.Dev) {
 		return false
 	}
 	minVotes := b.MinVotes
 	if minVotes == 0 {
 		minVotes = 1 << 22
 	}
-	if os.Getenv("SQUID_BACKEND") == "gpu" {
+	if backendMode() == "gpu" {
 		minVotes = 1
 	}
 	return votes >= minVotes && bytes < b.Dev.FreeMemory()/2
@@ -94,7 +102,7 @@ func (b *Backend) Posterior(out []float64, votes []int8, m int, base []float64, 
 // TripletAggregate runs the triplet step on the GPU when there are enough
 // triplets (m >= 64, or SQUID_BACKEND=gpu), else on the CPU.
 func (b *Backend) TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest) {
-	if (r.M >= 64 || os.Getenv("SQUID_BACKEND") == "gpu") && os.Getenv("SQUID_BACKEND") != "cpu" && b.Dev.Lost() == nil {
+	if (r.M >= 64 || backendMode() == "gpu") && mayUseGPU(b.Dev) {
 		err := b.Dev.TripletAggregate(dst, r)
 		if err == nil {
 			return
@@ -110,7 +118,7 @@ func (b *Backend) TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest) 
 // With SQUID_BACKEND=cpu it does no device work at all and returns nil;
 // any value other than cpu, gpu or auto is an error.
 func Register() error {
-	switch v := os.Getenv("SQUID_BACKEND"); v {
+	switch v := backendMode(); v {
 	case "cpu":
 		return nil
 	case "", "auto", "gpu":

@@ -91,7 +91,7 @@ func (l *Loss) Forward(logits *Buffer, weakLabels *tensor.Dense) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
-	if os.Getenv("SQUID_BACKEND") != "cpu" && l.dev.Lost() == nil && batch > 0 {
+	if mayUseGPU(l.dev) && batch > 0 {
 		votes, segs, err := l.host.Push(weakLabels)
 		if err != nil {
 			return Result{}, err // Push changes nothing on error
