@@ -168,15 +168,6 @@ static CUresult setD8(CUdeviceptr dst, unsigned char v, size_t n) {
 
 using namespace standin;
 
-#define ENTER(name)                                    \
-    std::lock_guard<std::mutex> lock_(standin::mu);    \
-    if (CUresult injected_ = standin::inject(name))    \
-        return injected_;
-
-#define NEED_CONTEXT()                                 \
-    if (CUresult r_ = standin::needContext())          \
-        return r_;
-
 extern "C" {
 
 // ---- initialisation and devices ---------------------------------------------

@@ -33,3 +33,20 @@ char* hostAddress(uint64_t p, uint64_t n);
 bool streamValid(CUstream s);
 
 }  // namespace standin
+
+// ENTER starts every entry point: it takes the driver's lock and counts the
+// call for fault injection, returning an injected failure.
+#define ENTER(name)                                 \
+    std::lock_guard<std::mutex> lock_(standin::mu); \
+    if (CUresult injected_ = standin::inject(name)) \
+        return injected_;
+
+// NEED_CONTEXT returns from a call that needs a current, healthy context.
+#define NEED_CONTEXT()                        \
+    if (CUresult r_ = standin::needContext()) \
+        return r_;
+
+// ENTER_CONTEXT is ENTER then NEED_CONTEXT.
+#define ENTER_CONTEXT(name) \
+    ENTER(name)             \
+    NEED_CONTEXT()

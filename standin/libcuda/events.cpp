@@ -28,13 +28,6 @@ bool standin::streamValid(CUstream s) {
     return !((Stream*)s)->destroyed;
 }
 
-#define ENTER_CONTEXT(name)                                 \
-    std::lock_guard<std::mutex> lock_(standin::mu);         \
-    if (CUresult injected_ = standin::inject(name))         \
-        return injected_;                                   \
-    if (CUresult r_ = standin::needContext())               \
-        return r_;
-
 extern "C" {
 
 CUresult cuStreamCreate(CUstream* s, unsigned int) {
