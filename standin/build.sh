@@ -2,17 +2,12 @@
 # Builds the stand-in CUDA driver, libcuda.so.1 (see libcuda/driver.cpp),
 # into $1 (default build/standin) and prints that directory. Put it first
 # on LD_LIBRARY_PATH (run time) and in CGO_LDFLAGS as -L (link time) to run
-# the CUDA build of squid without a GPU; scripts/cuda-env.sh does both.
-# Needs g++ and the CUDA headers: CUDA_INCLUDE, else .cache/cuda/include
-# (kernels/install-cuda-headers.sh), else /usr/include.
+# the CUDA build of squid without a GPU; scripts/standin-env.sh does both.
+# Needs g++ and cuda.h (found by standin/cuda-include.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$(mkdir -p "${1:-$root/build/standin}" && cd "${1:-$root/build/standin}" && pwd)"
-inc="${CUDA_INCLUDE:-}"
-for d in "$inc" "$root/.cache/cuda/include" /usr/include /usr/local/cuda/include; do
-	if [ -n "$d" ] && [ -f "$d/cuda.h" ]; then inc="$d"; break; fi
-done
-[ -f "$inc/cuda.h" ] || { echo "standin/build.sh: cuda.h not found: run kernels/install-cuda-headers.sh" >&2; exit 1; }
+inc=$("$root/standin/cuda-include.sh")
 src="$root/standin/libcuda"
 objs=()
 for f in driver faults events kernels_gen; do
