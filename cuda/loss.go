@@ -87,56 +87,61 @@ func (l *Loss) Forward(logits *Buffer, weakLabels *tensor.Dense) (Result, error)
 	if l.steps.isClosed() {
 		return Result{}, errors.New("cuda: Loss.Forward after Close")
 	}
-	before, err := l.host.MarshalBinary()
-	if err != nil {
-		return Result{}, err
-	}
 	if mayUseGPU(l.dev) && batch > 0 {
-		votes, segs, err := l.host.Push(weakLabels)
-		if err != nil {
-			return Result{}, err // Push changes nothing on error
-		}
-		m := len(votes) / batch
-		p, err := planSegments(segs, votes, batch, m)
-		if err != nil {
-			return Result{}, errors.Join(err, l.host.UnmarshalBinary(before))
-		}
-		res, err := l.steps.run(p, logits, l.host.PosWeight())
+		var res Result
+		var gpuErr error // a failure of the GPU step, as opposed to bad input
+		err := l.host.Atomic(func() error {
+			votes, segs, err := l.host.Push(weakLabels)
+			if err != nil {
+				return err
+			}
+			p, err := planSegments(segs, votes, batch, len(votes)/batch)
+			if err != nil {
+				return err
+			}
+			res, gpuErr = l.steps.run(p, logits, l.host.PosWeight())
+			return gpuErr
+		})
 		if err == nil {
 			return res, nil
 		}
-		if rerr := l.host.UnmarshalBinary(before); rerr != nil {
-			return Result{}, fmt.Errorf("cuda: restoring the loss after a failed GPU step: %w", rerr)
+		if gpuErr == nil {
+			return Result{}, err // the batch itself is wrong; the loss is unchanged
 		}
 		l.notice.Do(func() {
 			fmt.Fprintf(os.Stderr, "squid: the GPU loss step failed, computing it on the CPU (further failures are silent): %v\n", err)
 		})
 	}
-	return l.forwardOnCPU(logits, weakLabels, before)
+	return l.forwardOnCPU(logits, weakLabels)
 }
 
 // forwardOnCPU computes a step with fsloss on the host and copies the
-// result to the device; when a copy fails, the state is restored from
-// before.
-func (l *Loss) forwardOnCPU(logits *Buffer, weakLabels *tensor.Dense, before []byte) (Result, error) {
+// result to the device; when a copy fails, the step is undone.
+func (l *Loss) forwardOnCPU(logits *Buffer, weakLabels *tensor.Dense) (Result, error) {
 	x, err := logits.ToHost()
 	if err != nil {
 		return Result{}, err
 	}
-	cpuRes, err := l.host.Forward(x, weakLabels)
+	var res Result
+	err = l.host.Atomic(func() error {
+		cpuRes, err := l.host.Forward(x, weakLabels)
+		if err != nil {
+			return err
+		}
+		res = Result{Loss: cpuRes.Loss}
+		rowLoss := tensor.New(tensor.WithShape(len(cpuRes.RowLoss)), tensor.WithBacking(cpuRes.RowLoss))
+		if res.Grad, err = l.dev.ToDevice(cpuRes.Grad); err == nil {
+			if res.Labels, err = l.dev.ToDevice(cpuRes.Labels); err == nil {
+				res.RowLoss, err = l.dev.ToDevice(rowLoss)
+			}
+		}
+		if err != nil {
+			_ = res.Free()
+		}
+		return err
+	})
 	if err != nil {
 		return Result{}, err
-	}
-	res := Result{Loss: cpuRes.Loss}
-	rowLoss := tensor.New(tensor.WithShape(len(cpuRes.RowLoss)), tensor.WithBacking(cpuRes.RowLoss))
-	if res.Grad, err = l.dev.ToDevice(cpuRes.Grad); err == nil {
-		if res.Labels, err = l.dev.ToDevice(cpuRes.Labels); err == nil {
-			res.RowLoss, err = l.dev.ToDevice(rowLoss)
-		}
-	}
-	if err != nil {
-		_ = res.Free()
-		return Result{}, errors.Join(err, l.host.UnmarshalBinary(before))
 	}
 	l.cpuSteps++
 	return res, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/multiclass"
+	"github.com/squid-ws/squid/synth"
 )
 
 // A configuration that can never fit is rejected by New (old code took it,
@@ -96,5 +97,95 @@ func TestCheckpointBufferCheckedFirst(t *testing.T) {
 	var ml MulticlassLoss
 	if err := ml.UnmarshalBinary([]byte(mdoc)); err == nil || !strings.Contains(err.Error(), "corrupted checkpoint") {
 		t.Errorf("multiclass: error %v", err)
+	}
+}
+
+// Atomic puts back what a successful Push and Forward changed when the
+// caller's own work then fails, also after a failed refit inside it (whose
+// rows are undone once, not twice), and keeps the changes when f succeeds.
+func TestAtomicUndoesPushAndForward(t *testing.T) {
+	d, _ := synth.Generate(synth.Config{N: 400, LFs: synth.Spread(5, 0.6, 0.9, 0.4, 0.9), Seed: 12})
+	loss, err := New(Config{Spec: labelmodel.Spec{M: 5}, BufferCapacity: 50, UpdateFrequency: 7, WarmUp: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, w := batchOf(d, 0, 60)
+	if _, err := loss.Forward(x, w); err != nil {
+		t.Fatal(err)
+	}
+	before := state(t, loss)
+	fail := errors.New("the caller's work failed")
+	err = loss.Atomic(func() error {
+		_, w := batchOf(d, 60, 100)
+		if _, _, err := loss.Push(w); err != nil {
+			return err
+		}
+		x, w = batchOf(d, 100, 170)
+		if _, err := loss.Forward(x, w); err != nil {
+			return err
+		}
+		// A batch with a bad vote fails inside; its own rows are undone.
+		bad := tensor.New(tensor.WithShape(1, 5), tensor.WithBacking([]int8{1, 2, 0, 0, 0}))
+		if _, _, err := loss.Push(bad); err == nil {
+			t.Error("Push accepted a vote of 2")
+		}
+		return fail
+	})
+	if !errors.Is(err, fail) {
+		t.Fatalf("Atomic returned %v", err)
+	}
+	if !bytes.Equal(state(t, loss), before) {
+		t.Fatal("a failed Atomic left the statistics, buffer, position or model changed")
+	}
+	// The same work outside Atomic, and inside a successful one, agree.
+	plain, _ := New(Config{Spec: labelmodel.Spec{M: 5}, BufferCapacity: 50, UpdateFrequency: 7, WarmUp: 10})
+	x, w = batchOf(d, 0, 60)
+	plain.Forward(x, w)
+	x, w = batchOf(d, 60, 170)
+	want, _ := plain.Forward(x, w)
+	var got Result
+	if err := loss.Atomic(func() error {
+		x, w := batchOf(d, 60, 170)
+		got, err = loss.Forward(x, w)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got.Loss != want.Loss || !bytes.Equal(state(t, loss), state(t, plain)) {
+		t.Errorf("after a successful Atomic: loss %v, want %v, or the states differ", got.Loss, want.Loss)
+	}
+}
+
+// Inside Atomic, a Forward whose refit fails undoes its own rows; the
+// Atomic's undo then undoes only the rows before it (undoing them twice
+// would uncount rows of a buffer that was not full).
+func TestAtomicAfterFailedRefit(t *testing.T) {
+	cfg := Config{Spec: labelmodel.Spec{M: 5, LFEdges: [][2]int{{0, 1}}}, Fit: labelmodel.Options{ExactDependencies: true},
+		BufferCapacity: 4, UpdateFrequency: 2, WarmUp: 1}
+	loss, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := []int8{1, 1, 1, 1, -1, -1, -1, -1, 1, -1, 1, 1, 1, -1, 1, -1, -1, -1, -1, 1, 1, -1, 1, 1, 1, 1, 1, 1, -1, 1}
+	forward := func(votes []int8) error {
+		n := len(votes) / 5
+		_, err := loss.Forward(tensor.New(tensor.WithShape(n), tensor.WithBacking(make([]float64, n))),
+			tensor.New(tensor.WithShape(n, 5), tensor.WithBacking(append([]int8{}, votes...))))
+		return err
+	}
+	if err := forward(good[:10]); err != nil { // 2 of 4 slots
+		t.Fatal(err)
+	}
+	before := state(t, loss)
+	silent := make([]int8, 6*5) // LFs 2 to 4 abstain: the refit fails (TestFailedRefitChangesNothing)
+	for r := 0; r < 6; r++ {
+		silent[r*5], silent[r*5+1] = 1, 1
+	}
+	err = loss.Atomic(func() error { return forward(silent) })
+	if err == nil || !strings.Contains(err.Error(), "refitting") || strings.Contains(err.Error(), "restoring") {
+		t.Fatalf("error %v, want a refit failure", err)
+	}
+	if !bytes.Equal(state(t, loss), before) {
+		t.Error("Atomic around a failed refit left the loss changed")
 	}
 }

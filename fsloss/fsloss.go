@@ -20,7 +20,7 @@
 // Package cuda's fused loss (cuda.Loss) computes labels, loss and
 // gradient on the GPU in one pass, but the online state (ring buffer,
 // statistics, warm-up, refits, rollback on error) must stay the one Loss
-// keeps, so that a GPU run and a CPU run see the same models. Three
+// keeps, so that a GPU run and a CPU run see the same models. Four
 // exported names carry that contract, as hash/crc32 documents its arch*
 // functions for its assembly:
 //
@@ -28,6 +28,8 @@
 //     the batch's votes, pushes them row by row (refitting as Forward
 //     would) and returns the votes with the Segments of rows that share a
 //     fitted model. A failed Push changes nothing.
+//   - Atomic undoes a successful Push (and any Forward) exactly when the
+//     caller's own work then fails, so the loss is left as it was.
 //   - Segment tells the caller how to label its rows: from LogOdds, the
 //     model's flat log-odds table (cpu.LogOdds), when the model has one
 //     and labels are not clamped, else from Labels, made on the CPU.
@@ -84,6 +86,8 @@ type Loss struct {
 	stats   *labelmodel.Stats
 	ring    ring
 	lfTasks [][2]int // the LF-task edges, for the warm-up's majority vote
+	// atomic journals the pushes of an Atomic call in progress, nil outside one.
+	atomic *journal
 }
 
 // New returns a Loss with an empty buffer.
@@ -167,12 +171,21 @@ func (l *Loss) pushAndLabel(weakLabels *tensor.Dense, batch int) ([]float64, err
 func (l *Loss) batch(batch int, push func(row int) error, label func(a, b int) error) error {
 	j := l.ring.begin()
 	saved := *l.model // a refit replaces the fit; the saved copy keeps the old one
-	err := l.ring.forRows(batch, l.model.Fitted, j.pushes(&l.ring, push), label)
+	push = j.pushes(&l.ring, push)
+	atomicRows := 0
+	if l.atomic != nil {
+		atomicRows = l.atomic.len()
+		push = l.atomic.pushes(&l.ring, push)
+	}
+	err := l.ring.forRows(batch, l.model.Fitted, push, label)
 	if err == nil {
 		return nil
 	}
 	if rerr := j.rollback(&l.ring, l.stats.RemoveRow, l.stats.AddRow); rerr != nil {
 		return fmt.Errorf("%w (and restoring the buffer failed: %v)", err, rerr)
+	}
+	if l.atomic != nil {
+		l.atomic.truncate(&l.ring, atomicRows) // those pushes are undone already
 	}
 	*l.model = saved
 	return err

@@ -8,8 +8,9 @@ import (
 	"github.com/squid-ws/squid/cpu"
 )
 
-// This file holds the seam with package cuda: Segment, Push and PosWeight,
-// described in the package documentation ("The seam with package cuda").
+// This file holds the seam with package cuda: Segment, Push, Atomic and
+// PosWeight, described in the package documentation ("The seam with
+// package cuda").
 
 // Segment is a run of rows [From, To) of a batch labelled by one fitted
 // label model (the model changes only at refits). It is part of the seam
@@ -61,6 +62,32 @@ func (l *Loss) Push(weakLabels *tensor.Dense) ([]int8, []Segment, error) {
 		return nil, nil, err
 	}
 	return votes, segs, nil
+}
+
+// Atomic runs f, which may call Push and Forward; when f returns an error,
+// everything they changed (buffer, its position, statistics, fitted model)
+// is put back exactly and the error returned. It is how a loss computed
+// elsewhere (package cuda) keeps a failed step from changing the loss after
+// Push succeeded, at the cost of a journal of the rows pushed rather than a
+// checkpoint. Atomic calls do not nest. It is part of the seam with package
+// cuda (see the package documentation).
+func (l *Loss) Atomic(f func() error) error {
+	if l.atomic != nil {
+		panic("fsloss: Atomic calls do not nest")
+	}
+	l.atomic = l.ring.begin()
+	saved := *l.model
+	err := f()
+	j := l.atomic
+	l.atomic = nil
+	if err == nil {
+		return nil
+	}
+	if rerr := j.rollback(&l.ring, l.stats.RemoveRow, l.stats.AddRow); rerr != nil {
+		return fmt.Errorf("%w (and restoring the buffer failed: %v)", err, rerr)
+	}
+	*l.model = saved
+	return err
 }
 
 // PosWeight returns the positive-class weight of the loss (Config.PosWeight,

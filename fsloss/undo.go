@@ -50,3 +50,11 @@ func (j *journal) pushes(r *ring, push func(row int) error) func(row int) error 
 		return push(row)
 	}
 }
+
+// len returns the number of pushes recorded.
+func (j *journal) len() int { return len(j.slots) }
+
+// truncate forgets the pushes of r recorded after the first n.
+func (j *journal) truncate(r *ring, n int) {
+	j.slots, j.old, j.evicted = j.slots[:n], j.old[:n*r.m], j.evicted[:n]
+}
