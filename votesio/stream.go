@@ -132,7 +132,7 @@ func Open(path string, conv Convention) (*Source, error) {
 		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
 			size = st.Size()
 		}
-		s, err = newNpySource(bufio.NewReaderSize(f, 1<<20), path, conv, size)
+		s, err = newNpySource(bufio.NewReaderSize(f, readerBytes), path, conv, size)
 	}
 	if err != nil {
 		f.Close()
@@ -149,13 +149,23 @@ func NewSource(r io.Reader, name string, conv Convention) (*Source, error) {
 	if strings.EqualFold(filepath.Ext(name), ".csv") {
 		return newCSVSource(r, name, conv)
 	}
-	return newNpySource(bufio.NewReaderSize(r, 1<<20), name, conv, -1)
+	return newNpySource(bufio.NewReaderSize(r, readerBytes), name, conv, -1)
 }
 
 // MaxCols is the most columns (LFs) a vote file may declare: a header
 // of a few bytes could otherwise declare (0, 10^9) and make every reader
 // size per-column state from it.
 const MaxCols = 1 << 16
+
+// blockBytes is how many bytes of a .npy file's data are read and decoded
+// at a time: small enough to stay in the cache between read() filling the
+// buffer and the decoder reading it, large enough that the system call per
+// block costs little. readerBytes, the buffer the header is read through,
+// is smaller, so that reads of whole blocks bypass it.
+const (
+	blockBytes  = 256 << 10
+	readerBytes = 64 << 10
+)
 
 // ChunkBytes is the memory budget of one chunk of votes: ChunkRows never
 // asks for more rows than this many int8 votes hold.
@@ -267,6 +277,33 @@ func newNpySource(r io.Reader, name string, conv Convention, fileSize int64) (*S
 	if dt == "<f8" {
 		fast = float64Votes(conv)
 	}
+	// Decode one block of raw values into dst; at is the index of its
+	// first value in the chunk, for the error's row and column.
+	block := func(dst []int8, raw []byte, at int) error {
+		if size == 1 {
+			for k, b := range raw {
+				v := table[b]
+				if v == -1000 {
+					return s.badValue(at+k, decode(raw[k:]))
+				}
+				dst[k] = int8(v)
+			}
+			return nil
+		}
+		if fast != nil && fast(dst, raw) {
+			return nil
+		}
+		for k := range dst {
+			x := decode(raw[k*size:])
+			v, ok := conv.vote(x)
+			if !ok {
+				return s.badValue(at+k, x)
+			}
+			dst[k] = v
+		}
+		return nil
+	}
+	per := max(1, blockBytes/size) // values a block holds
 	left := s.Rows * s.Cols
 	var raw []byte
 	s.read = func(dst []int8) (int, error) {
@@ -274,35 +311,23 @@ func newNpySource(r io.Reader, name string, conv Convention, fileSize int64) (*S
 		if count == 0 {
 			return 0, io.EOF
 		}
-		if cap(raw) < count*size {
-			raw = make([]byte, count*size)
+		// One block buffer, sized by the file's values, reused for every
+		// block: read() fills it and the decoder reads it while it is
+		// still in the cache.
+		if cap(raw) < min(count, per)*size {
+			raw = make([]byte, min(count, per)*size)
 		}
-		raw = raw[:count*size]
-		if _, err := io.ReadFull(r, raw); err != nil {
-			return 0, readDataError(name, err)
+		for at := 0; at < count; at += per {
+			k := min(per, count-at)
+			b := raw[:k*size]
+			if _, err := io.ReadFull(r, b); err != nil {
+				return 0, readDataError(name, err)
+			}
+			if err := block(dst[at:at+k], b, at); err != nil {
+				return 0, err
+			}
 		}
 		left -= count
-		if size == 1 {
-			for k, b := range raw {
-				v := table[b]
-				if v == -1000 {
-					return 0, s.badValue(k, decode(raw[k:]))
-				}
-				dst[k] = int8(v)
-			}
-			return count / s.Cols, nil
-		}
-		if fast != nil && fast(dst[:count], raw) {
-			return count / s.Cols, nil
-		}
-		for k := 0; k < count; k++ {
-			x := decode(raw[k*size:])
-			v, ok := conv.vote(x)
-			if !ok {
-				return 0, s.badValue(k, x)
-			}
-			dst[k] = v
-		}
 		return count / s.Cols, nil
 	}
 	return s, nil
