@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"strconv"
 	"testing"
 )
@@ -87,6 +88,43 @@ func readChunks(t *testing.T, file []byte, chunkRows, cols int) []int8 {
 		}
 		if n != chunkRows && s.row != s.Rows {
 			t.Fatalf("short chunk of %d rows at row %d", n, s.row)
+		}
+	}
+}
+
+// Sink encodes a large Write a block at a time: a write of several blocks
+// whose end falls inside a block, then a small one, read back exactly.
+func TestSinkBlocks(t *testing.T) {
+	const cols = 3
+	want := make([]float64, cols*(blockBytes/8+11))
+	for i := range want {
+		want[i] = float64(i) / 7
+	}
+	path := t.TempDir() + "/p.npy"
+	s, err := Create(path, cols, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(want[:len(want)-cols]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(want[len(want)-cols:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFloat64(bytes.NewReader(b))
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("%d values, %v; want %d", len(got), err, len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("value %d: %v, want %v", i, got[i], want[i])
 		}
 	}
 }

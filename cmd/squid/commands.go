@@ -123,6 +123,12 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
+// predictRows is how many rows predict computes and writes at a time,
+// whatever the chunk read: their probabilities stay in the cache between
+// the kernel writing them and the output encoding them, and the buffer is
+// reused instead of a fresh one the size of the chunk.
+const predictRows = 8192
+
 func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("predict", stderr)
 	var in fitflags.Input
@@ -177,15 +183,23 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	m := src.Cols
+	p := make([]float64, min(predictRows, src.ChunkRows(in.Chunk))*cols)
 	err = eachChunk(ctx, src, in.Chunk, stderr, func(data []int8, n, first int) error {
-		p := make([]float64, n*cols)
-		if err := predict(p, data, n, src.Cols); err != nil {
-			return fmt.Errorf("%s: rows from %d: %w", *votesPath, first, err)
+		for r := 0; r < n; r += predictRows {
+			k := min(predictRows, n-r)
+			rows, out := data[r*m:(r+k)*m], p[:k*cols]
+			if err := predict(out, rows, k, m); err != nil {
+				return fmt.Errorf("%s: rows from %d: %w", *votesPath, first+r, err)
+			}
+			if hard != nil {
+				out = hard.labels(out, rows, k, first+r, m)
+			}
+			if err := sink.Write(out); err != nil {
+				return err
+			}
 		}
-		if hard != nil {
-			p = hard.labels(p, data, n, first, src.Cols)
-		}
-		return sink.Write(p)
+		return nil
 	})
 	if err == nil {
 		err = interrupted(ctx) // checked last: a signal during the last chunk still discards the output
@@ -221,8 +235,12 @@ func predictor(model anyModel, marginal bool) (int, []string, func(out []float64
 		for t := range names {
 			names[t] = fmt.Sprintf("P(Y_%d=+1)", t)
 		}
+		var joint []float64 // scratch, reused
 		return v, names, func(out []float64, data []int8, n, m int) error {
-			return b.PredictProbaMarginalInto(out, make([]float64, n*b.Classes()), labelmodel.Votes{N: n, M: m, Data: data})
+			if cap(joint) < n*b.Classes() {
+				joint = make([]float64, n*b.Classes())
+			}
+			return b.PredictProbaMarginalInto(out, joint[:n*b.Classes()], labelmodel.Votes{N: n, M: m, Data: data})
 		}
 	}
 	var names []string
