@@ -16,25 +16,36 @@ import (
 // low bit (bit 52), so one XOR tells a vote from any other value; bit 52
 // and the sign bit then shift a packed table that holds each class's vote
 // and whether the convention refuses it (a gold label's abstain value),
-// and one accumulator collects every defect, so the loop runs at the
-// speed of the loads.
+// and one accumulator collects every defect. Where the CPU has AVX2, a
+// vector loop (vectorVotes) does the same 16 values at a time and this
+// loop only the tail.
 func float64Votes(conv Convention) func(dst []int8, raw []byte) bool {
 	if !conv.Binary() {
 		return nil
 	}
 	// Class c = nz<<1 | sign (nz: the value is ±1) at bits 8c (its vote)
 	// and 32+8c (set when the convention refuses it).
+	// The vector loop's tables are indexed by the top nibble: 0, 8, 3 and
+	// 0xB for the classes (see vectorVotes).
 	var table uint64
+	var tables [32]byte
 	for c, x := range []float64{0, math.Copysign(0, -1), 1, -1} {
 		v, ok := conv.vote(x)
 		table |= uint64(uint8(v)) << (8 * c)
+		nibble := math.Float64bits(x) >> 60
+		tables[nibble] = byte(v)
 		if !ok {
 			table |= 1 << (32 + 8*c)
+			tables[16+nibble] = 0xFF
 		}
 	}
 	const sign, bit52 = 1 << 63, 1 << 52
 	return func(dst []int8, raw []byte) bool {
-		raw = raw[:8*len(dst)]
+		n, ok := vectorVotes(dst, raw, &tables)
+		if !ok {
+			return false
+		}
+		dst, raw = dst[n:], raw[8*n:8*len(dst)]
 		var bad uint64
 		for k := range dst {
 			u := binary.LittleEndian.Uint64(raw[8*k : 8*k+8])

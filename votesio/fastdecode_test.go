@@ -73,16 +73,36 @@ func FuzzFloat64Votes(f *testing.F) {
 	})
 }
 
-// On runs of every odd and even length up to 40, of valid votes with at
-// most one value of each class at every position, the fast path agrees
-// with the general one: the same votes, and a defect wherever the general
-// path finds one.
+// On runs of every odd and even length up to 50 (three blocks of the
+// vector loop and every tail), of valid votes with one value of each
+// class at every position, the fast path agrees with the general one, with
+// and without its vector loop: the same votes, and a defect wherever the
+// general path finds one. The runs are of votes the convention accepts, so
+// that each defect is the one value placed.
 func TestFloat64VotesEqualsGeneral(t *testing.T) {
+	have := useVector
+	defer func() { useVector = have }()
+	for _, vector := range []bool{false, true} {
+		if vector && !have {
+			t.Log("no vector decoder here: the portable loop only")
+			continue
+		}
+		useVector = vector
+		float64VotesEqualsGeneral(t)
+	}
+}
+
+func float64VotesEqualsGeneral(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	valid := []float64{-1, 0, math.Copysign(0, -1), 1}
 	for _, conv := range decodeConventions {
 		fast := float64Votes(conv)
-		for n := 1; n <= 40; n++ {
+		var valid []float64 // the votes the convention accepts
+		for _, x := range []float64{-1, 0, math.Copysign(0, -1), 1} {
+			if _, ok := conv.vote(x); ok {
+				valid = append(valid, x)
+			}
+		}
+		for n := 1; n <= 50; n++ {
 			base := make([]float64, n)
 			for i := range base {
 				base[i] = valid[rng.IntN(len(valid))]
@@ -128,17 +148,24 @@ func benchVotes(n int) []byte {
 }
 
 // BenchmarkFloat64Decode reports ns/value of the float64 decoders on a
-// cache-sized block (32 Ki values, 256 KiB): the fast path and the general
-// value-by-value path it falls back to.
+// cache-sized block (32 Ki values, 256 KiB): the fast path (with its
+// vector loop where the CPU has one), its portable loop alone, and the
+// general value-by-value path it falls back to.
 func BenchmarkFloat64Decode(b *testing.B) {
 	const n = 32 << 10
 	raw := benchVotes(n)
 	dst := make([]int8, n)
+	fast := float64Votes(Convention{})
 	for _, bc := range []struct {
 		name string
 		f    func(dst []int8, raw []byte) bool
 	}{
 		{"fast", float64Votes(Convention{})},
+		{"portable", func(dst []int8, raw []byte) bool {
+			defer func(was bool) { useVector = was }(useVector)
+			useVector = false
+			return fast(dst, raw)
+		}},
 		{"general", func(dst []int8, raw []byte) bool { return general(Convention{}, dst, raw) }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
