@@ -8,6 +8,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 )
@@ -16,8 +18,28 @@ import (
 // whose chunks end inside a block, of float64, int16 and int8 dtypes, give
 // the votes value by value, and a bad value anywhere (in the first block,
 // just past a block boundary, in the last value) is reported at its own
-// row and column.
+// row and column; the first in file order when there are two. So from a
+// reader (in order) and from a regular file (in parallel parts, on 1 to 4
+// cores).
 func TestNpyBlocks(t *testing.T) {
+	dir := t.TempDir()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 3, 4} {
+		runtime.GOMAXPROCS(procs)
+		npyBlocks(t, func(file []byte) (*Source, error) {
+			path := filepath.Join(dir, "L.npy")
+			if err := os.WriteFile(path, file, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return Open(path, Convention{})
+		})
+	}
+	npyBlocks(t, func(file []byte) (*Source, error) {
+		return NewSource(bytes.NewReader(file), "L.npy", Convention{})
+	})
+}
+
+func npyBlocks(t *testing.T, open func(file []byte) (*Source, error)) {
 	const cols = 7
 	rows := 2*blockBytes/cols + 5 // more than two blocks of int8, 16 of float64
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -40,7 +62,7 @@ func TestNpyBlocks(t *testing.T) {
 			dt.put(data[dt.size*i:], float64(v))
 		}
 		for _, chunkRows := range []int{rows, 1000, 37} {
-			got := readChunks(t, rawNpy(dt.descr, shape, data), chunkRows, cols)
+			got := readChunks(t, open, rawNpy(dt.descr, shape, data), chunkRows, cols)
 			if !bytes.Equal(i8bytes(got), i8bytes(want)) {
 				t.Fatalf("%s, chunks of %d rows: votes differ", dt.descr, chunkRows)
 			}
@@ -49,8 +71,12 @@ func TestNpyBlocks(t *testing.T) {
 		for _, at := range []int{0, per - 1, per, per + 1, 2*per + 3, len(want) - 1} {
 			bad := bytes.Clone(data)
 			dt.put(bad[dt.size*at:], 3)
+			dt.put(bad[dt.size*(len(want)-1):], 2) // a later one, in another part
+			if at == len(want)-1 {
+				dt.put(bad[dt.size*at:], 3)
+			}
 			for _, chunkRows := range []int{rows, 1000} {
-				s, err := NewSource(bytes.NewReader(rawNpy(dt.descr, shape, bad)), "L.npy", Convention{})
+				s, err := open(rawNpy(dt.descr, shape, bad))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -58,6 +84,7 @@ func TestNpyBlocks(t *testing.T) {
 				for err == nil {
 					_, err = s.Next(dst)
 				}
+				s.Close()
 				var ve *ValueError
 				if !errors.As(err, &ve) || ve.Row != at/cols || ve.Column != at%cols || ve.Value != "3" {
 					t.Errorf("%s, chunks of %d rows, 3 at value %d (row %d, column %d): %v", dt.descr, chunkRows, at, at/cols, at%cols, err)
@@ -69,12 +96,13 @@ func TestNpyBlocks(t *testing.T) {
 
 // readChunks reads a whole .npy file through Source chunkRows rows at a
 // time, checking that every chunk but the last is full.
-func readChunks(t *testing.T, file []byte, chunkRows, cols int) []int8 {
+func readChunks(t *testing.T, open func([]byte) (*Source, error), file []byte, chunkRows, cols int) []int8 {
 	t.Helper()
-	s, err := NewSource(bytes.NewReader(file), "L.npy", Convention{})
+	s, err := open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer s.Close()
 	var all []int8
 	dst := make([]int8, chunkRows*cols)
 	for {

@@ -129,10 +129,11 @@ func Open(path string, conv Convention) (*Source, error) {
 		s, err = NewSource(f, path, conv)
 	} else {
 		size := int64(-1)
+		var ra io.ReaderAt // a regular file is read in parallel parts
 		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
-			size = st.Size()
+			size, ra = st.Size(), f
 		}
-		s, err = newNpySource(bufio.NewReaderSize(f, readerBytes), path, conv, size)
+		s, err = newNpySource(bufio.NewReaderSize(f, readerBytes), ra, path, conv, size)
 	}
 	if err != nil {
 		f.Close()
@@ -149,7 +150,7 @@ func NewSource(r io.Reader, name string, conv Convention) (*Source, error) {
 	if strings.EqualFold(filepath.Ext(name), ".csv") {
 		return newCSVSource(r, name, conv)
 	}
-	return newNpySource(bufio.NewReaderSize(r, readerBytes), name, conv, -1)
+	return newNpySource(bufio.NewReaderSize(r, readerBytes), nil, name, conv, -1)
 }
 
 // MaxCols is the most columns (LFs) a vote file may declare: a header
@@ -219,8 +220,9 @@ func (s *Source) badValue(k int, x float64) error {
 
 // newNpySource reads the header and returns a source over the data.
 // fileSize, when not -1, is the size of the whole file, checked against
-// the header's shape.
-func newNpySource(r io.Reader, name string, conv Convention, fileSize int64) (*Source, error) {
+// the header's shape. ra, when not nil, is the whole file (r reads it from
+// its start): the data are then read from it at their offsets.
+func newNpySource(r io.Reader, ra io.ReaderAt, name string, conv Convention, fileSize int64) (*Source, error) {
 	if err := conv.validate(); err != nil {
 		return nil, err
 	}
@@ -303,33 +305,8 @@ func newNpySource(r io.Reader, name string, conv Convention, fileSize int64) (*S
 		}
 		return nil
 	}
-	per := max(1, blockBytes/size) // values a block holds
-	left := s.Rows * s.Cols
-	var raw []byte
-	s.read = func(dst []int8) (int, error) {
-		count := min(len(dst), left) / s.Cols * s.Cols
-		if count == 0 {
-			return 0, io.EOF
-		}
-		// One block buffer, sized by the file's values, reused for every
-		// block: read() fills it and the decoder reads it while it is
-		// still in the cache.
-		if cap(raw) < min(count, per)*size {
-			raw = make([]byte, min(count, per)*size)
-		}
-		for at := 0; at < count; at += per {
-			k := min(per, count-at)
-			b := raw[:k*size]
-			if _, err := io.ReadFull(r, b); err != nil {
-				return 0, readDataError(name, err)
-			}
-			if err := block(dst[at:at+k], b, at); err != nil {
-				return 0, err
-			}
-		}
-		left -= count
-		return count / s.Cols, nil
-	}
+	d := &npyData{name: name, r: r, ra: ra, off: h.size, size: size, cols: s.Cols, left: s.Rows * s.Cols, block: block}
+	s.read = d.read
 	return s, nil
 }
 
