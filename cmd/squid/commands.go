@@ -123,10 +123,11 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-// predictRows is how many rows predict computes and writes at a time,
-// whatever the chunk read: their probabilities stay in the cache between
-// the kernel writing them and the output encoding them, and the buffer is
-// reused instead of a fresh one the size of the chunk.
+// predictRows is how many rows predict computes and writes at a time on
+// the CPU backend, whatever the chunk read: their probabilities stay in
+// the cache between the kernel writing them and the output encoding them,
+// and the buffer is reused instead of a fresh one the size of the chunk.
+// A GPU backend gets whole chunks (see cpuChunkBytes).
 const predictRows = 8192
 
 func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -183,11 +184,14 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	m := src.Cols
-	p := make([]float64, min(predictRows, src.ChunkRows(in.Chunk))*cols)
+	m, step := src.Cols, chunkRows(src, in.Chunk)
+	if onCPU() {
+		step = min(step, predictRows)
+	}
+	p := make([]float64, step*cols)
 	err = eachChunk(ctx, src, in.Chunk, stderr, func(data []int8, n, first int) error {
-		for r := 0; r < n; r += predictRows {
-			k := min(predictRows, n-r)
+		for r := 0; r < n; r += step {
+			k := min(step, n-r)
 			rows, out := data[r*m:(r+k)*m], p[:k*cols]
 			if err := predict(out, rows, k, m); err != nil {
 				return fmt.Errorf("%s: rows from %d: %w", *votesPath, first+r, err)
