@@ -202,3 +202,27 @@ func BenchmarkReadFloat64Npy(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(rows*cols), "ns/value")
 }
+
+// FuzzFloat64VotesBlock: two arbitrary values placed anywhere in a run of
+// 37 accepted votes (two blocks of the vector loop and a tail): the fast
+// path agrees with the general one.
+func FuzzFloat64VotesBlock(f *testing.F) {
+	f.Add(math.Float64bits(2), math.Float64bits(0.5), uint8(3), uint8(20))
+	f.Add(math.Float64bits(math.NaN()), math.Float64bits(-1), uint8(16), uint8(36))
+	f.Add(uint64(0x8000000000000001), uint64(0x3FF0000000000001), uint8(0), uint8(15))
+	f.Fuzz(func(t *testing.T, a, b uint64, pa, pb uint8) {
+		xs := make([]float64, 37)
+		for i := range xs {
+			xs[i] = float64(i%3 - 1)
+		}
+		xs[int(pa)%len(xs)] = math.Float64frombits(a)
+		xs[int(pb)%len(xs)] = math.Float64frombits(b)
+		raw := f64Bytes(xs)
+		for _, conv := range decodeConventions[:3] { // those that accept -1, 0 and +1
+			got, want := make([]int8, len(xs)), make([]int8, len(xs))
+			if okF, okG := float64Votes(conv)(got, raw), general(conv, want, raw); !agree(conv, got, want, okF, okG) {
+				t.Fatalf("%+v, %#x at %d, %#x at %d: fast %v %v, general %v %v", conv, a, pa, b, pb, okF, got, okG, want)
+			}
+		}
+	})
+}
