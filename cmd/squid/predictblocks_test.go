@@ -21,6 +21,8 @@ import (
 // equal labelmodel's for every row, and hard labels that drop rows give
 // the same rows and row indices as one whole chunk.
 func TestPredictInBlocks(t *testing.T) {
+	defer labelmodel.SetBackend(labelmodel.ActiveBackend()) // the CUDA build's GPU
+	labelmodel.SetBackend(nil)
 	dir := t.TempDir()
 	const m = 5
 	n := 2*predictRows + 3
@@ -129,6 +131,8 @@ func (r *recorder) Posterior(out []float64, votes []int8, m int, base []float64,
 // declines calls of fewer than 2^22 votes) gets whole chunks of --chunk
 // rows in fit and in predict.
 func TestChunksFollowTheBackend(t *testing.T) {
+	defer labelmodel.SetBackend(labelmodel.ActiveBackend()) // the CUDA build's GPU
+	labelmodel.SetBackend(nil)
 	dir := t.TempDir()
 	const m = 5
 	n := cpuChunkBytes/m + 3*predictRows
@@ -143,7 +147,6 @@ func TestChunksFollowTheBackend(t *testing.T) {
 	}
 	rec := &recorder{}
 	labelmodel.SetBackend(rec)
-	defer labelmodel.SetBackend(nil)
 	if got := chunkRows(src, 1<<20); got != n {
 		t.Errorf("other backend: chunks of %d rows, want the file's %d", got, n)
 	}
