@@ -26,6 +26,8 @@ static std::vector<signed char> randomVotes(i64 n, i64 m) {
     return v;
 }
 
+#include "mma_tests.h"
+
 // packShape is the host's choice of squid_pack's words per block and LFs
 // per block (as package cuda makes it).
 static void packShape(i64 m, i64* wpb, i64* lfs) {
@@ -231,6 +233,18 @@ int main() {
     testCounts(301, 64, 32, 3);       // unaligned votes: the byte path
     testCounts(4001, 33, 96, 0, 2);   // several pack blocks, 2 words each
     testCounts(97, 1040, 32);         // m > PACK_MAX_LFS: column chunks
+    testMma();
+    testBytesEqual();
+    testCountsMma(1, 1, 64);
+    testCountsMma(33, 5, 64);
+    testCountsMma(1000, 17, 128);     // several row slices
+    testCountsMma(2000, 100, 1024);
+    testCountsMma(517, 128, 256);     // one whole side tile
+    testCountsMma(301, 100, 128, 3);  // unaligned votes: byte loads
+    testCountsMma(97, 129, 64);       // two side tiles; a cross half of one LF
+    testCountsMma(200, 300, 128);     // 4-byte staging, 3 x 3 units
+    testCountsMma(150, 257, 64, 1);   // byte staging
+    testCountsMma(33, 2048, 64);      // the largest m
     testTriplets(3);
     testTriplets(7);
     testTriplets(20);
