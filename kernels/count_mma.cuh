@@ -27,6 +27,14 @@
 #define MMA_RAW_A 136
 #define MMA_RAW_B 72
 
+// MMA_UNROLL unrolls a loop on the GPU (the accumulators must stay in
+// registers); the host compilers of the emulator need no hint.
+#ifdef __CUDA_ARCH__
+#define MMA_UNROLL _Pragma("unroll")
+#else
+#define MMA_UNROLL
+#endif
+
 // mma_s8 is D = A B + C for one warp: mma.sync.aligned.m16n8k32.row.col
 // .s32.s8.s8.s32 on the GPU, the emulator's model of it elsewhere
 // (kernels/hostemu/emu.h states the fragment layouts).
@@ -204,7 +212,7 @@ extern "C" __global__ void __launch_bounds__(MMA_THREADS, 1) squid_pair_counts_m
         if (lane == 0) slot[warp][k] = (16 * a) << 16 | 16 * b;
     }
     int acc[MMA_SLOTS][2][4];
-#pragma unroll
+MMA_UNROLL
     for (int k = 0; k < MMA_SLOTS; k++)
         for (int h = 0; h < 2; h++)
             for (int i = 0; i < 4; i++) acc[k][h][i] = 0;
@@ -230,7 +238,7 @@ extern "C" __global__ void __launch_bounds__(MMA_THREADS, 1) squid_pair_counts_m
         __syncthreads();
         for (int ks = 0; ks < MMA_ROWS / 32; ks++) {
             int kw = 8 * ks + t;
-#pragma unroll
+MMA_UNROLL
             for (int k = 0; k < MMA_SLOTS; k++) {
                 if (k >= nslots) break;  // uniform across the warp
                 int sk = slot[warp][k];
@@ -244,7 +252,7 @@ extern "C" __global__ void __launch_bounds__(MMA_THREADS, 1) squid_pair_counts_m
             }
         }
     }
-#pragma unroll
+MMA_UNROLL
     for (int k = 0; k < MMA_SLOTS; k++) {
         if (k >= nslots) break;
         int sk = slot[warp][k];
