@@ -9,21 +9,26 @@
 // triangle in 16 x 16 blocks with int8 mma.sync (int32 accumulators) and
 // adds it to the same counts layout as squid_pair_counts.
 
-// MMA_THREADS is the block size (16 warps); MMA_LFS the LFs of a side
-// tile; MMA_ROWS the rows staged per step (two k-steps of 32);
-// MMA_XT_WORDS the 32-bit words per indicator column in shared memory
-// (MMA_ROWS/4 of data, 4 of padding: a stride of 20 words puts the 8
-// columns x 4 words of a fragment load in 32 distinct banks);
-// MMA_SLOTS the output blocks one warp accumulates (at most 9 x 16 = 144
-// per block: a diagonal unit has at most 16*17/2 = 136, a cross unit
-// 16 x 8 = 128); MMA_RAW_A / MMA_RAW_B the row strides, in bytes, of the
-// votes staged for a side (136 and 72: 2 mod 8 words, so that the 4 rows
-// x 8 columns a warp reads in the transposition hit 32 banks).
+// MMA_THREADS is the block size (16 warps). MMA_LFS is the LFs of a side
+// tile (7 tiles of 16 LFs); MMA_STAGE_LFS the LFs staged for side A (32
+// 4-LF words, the transposition's width). MMA_ROWS is the rows staged per
+// step (two k-steps of 32). MMA_XT_WORDS is the 32-bit words per
+// indicator column in shared memory (MMA_ROWS/4 of data, 4 of padding: a
+// stride of 20 words puts the 8 columns x 4 words of a fragment load in
+// 32 distinct banks). A warp's task is one pair of 16-LF tiles (qa, qb):
+// the 32 x 32 Gram block [P N]_qa^T [P N]_qb, 8 mma per k-step from 4 A
+// and 4 B fragments (2 LDS per mma instead of 4.5 for lone 16 x 16
+// blocks); MMA_SLOTS such tasks per warp (64 int32 accumulators): a
+// diagonal unit has 7*8/2 = 28 tile pairs, a cross unit 7 x 4, at most
+// 32. MMA_RAW_A / MMA_RAW_B are the row strides, in bytes, of the votes
+// staged for a side (136 and 72: 2 mod 8 words, so that the 4 rows x 8
+// columns a warp reads in the transposition hit 32 banks).
 #define MMA_THREADS 512
-#define MMA_LFS 128
+#define MMA_LFS 112
+#define MMA_STAGE_LFS 128
 #define MMA_ROWS 64
 #define MMA_XT_WORDS 20
-#define MMA_SLOTS 9
+#define MMA_SLOTS 2
 #define MMA_RAW_A 136
 #define MMA_RAW_B 72
 
@@ -59,9 +64,9 @@ __device__ __forceinline__ unsigned bytesEqual(unsigned x, unsigned y) {
 
 // mmaUnit decodes work unit u of a grid of T*T (T = ceil(m/MMA_LFS)): the
 // first T units are the diagonal side tiles (I, I), the others the pairs
-// I < J, twice each (half h of the J tile's MMA_LFS LFs). It sets the
-// first LF and the width of side A and side B (B == A on the diagonal);
-// a width <= 0 is an empty unit.
+// I < J, twice each (half h: tiles [4h, 4h+4) of the J side tile's 7
+// tiles of 16 LFs). It sets the first LF and the width of side A and side
+// B (B == A on the diagonal); a width <= 0 is an empty unit.
 __device__ __forceinline__ void mmaUnit(i64 u, i64 m, i64* a0, i64* wa, i64* b0, i64* wb) {
     i64 T = (m + MMA_LFS - 1) / MMA_LFS, I, J;
     if (u < T) {
@@ -74,8 +79,9 @@ __device__ __forceinline__ void mmaUnit(i64 u, i64 m, i64* a0, i64* wa, i64* b0,
     J++;
     *a0 = I * MMA_LFS;
     *wa = MMA_LFS;
-    *b0 = J * MMA_LFS + (u % 2) * (MMA_LFS / 2);
-    *wb = m - *b0 < MMA_LFS / 2 ? m - *b0 : MMA_LFS / 2;
+    *b0 = J * MMA_LFS + (u % 2) * 64;
+    i64 w = (u % 2) ? MMA_LFS - 64 : 64;
+    *wb = m - *b0 < w ? m - *b0 : w;
 }
 
 // mmaCol is the indicator column of local LF i, sign s (0: P, 1: N) of a
@@ -144,19 +150,21 @@ __device__ __forceinline__ void mmaTranspose(const unsigned char* raw, int strid
 
 // mmaCommit adds v, the Gram entry of side-A column ca and side-B column
 // cb, to the counts: the LFs x, y and signs sx, sy of the two columns give
-// count (x, y) when x < y, the same count with the signs swapped at (y, x)
-// when x > y (PN of one pair is NP of the other), the LF's own counts when
-// x == y. Entries past m, the lower triangle's duplicates and zeros are
+// count (x, y) when x < y, the same count with the signs swapped at
+// (y, x) when x > y (PN of one pair is NP of the other), the LF's own
+// counts when x == y. On a diagonal unit (both sides the same columns) an
+// entry counts only in the upper triangle, ca <= cb, so that no pair of
+// columns counts twice. Entries past the sides' widths and zeros are
 // skipped.
-__device__ __forceinline__ void mmaCommit(int v, int ca, int cb, i64 a0, i64 wa, i64 b0, i64 wb, i64 m, u64* counts) {
+__device__ __forceinline__ void mmaCommit(int v, int ca, int cb, bool diag, i64 a0, i64 wa, i64 b0, i64 wb, i64 m, u64* counts) {
     int ia = (ca >> 5) * 16 + (ca & 15), ib = (cb >> 5) * 16 + (cb & 15);
-    if (v == 0 || ia >= wa || ib >= wb) return;
+    if (v == 0 || ia >= wa || ib >= wb || (diag && ca > cb)) return;
     i64 x = a0 + ia, y = b0 + ib;
     int sx = (ca >> 4) & 1, sy = (cb >> 4) & 1;
     if (x < y) {
         atomicAdd(&counts[(x * m + y) * 4 + 2 * sx + sy], (u64)(unsigned)v);
     } else if (x > y) {
-        if (sx != sy) atomicAdd(&counts[(y * m + x) * 4 + 2 * sy + sx], (u64)(unsigned)v);
+        atomicAdd(&counts[(y * m + x) * 4 + 2 * sy + sx], (u64)(unsigned)v);
     } else if (sx == sy) {
         atomicAdd(&counts[(x * m + x) * 4 + 3 * sx], (u64)(unsigned)v);
     }
@@ -173,49 +181,55 @@ __device__ __forceinline__ void mmaCommit(int v, int ca, int cb, i64 a0, i64 wa,
 // turns them into indicator columns (mmaTranspose: X^T, each column's
 // rows as consecutive bytes, so that the A (row-major) and B (col-major)
 // fragments are both 32-bit loads from the same staging), and every warp
-// runs two k-steps of mma.sync on each of its output blocks (block e =
-// warp + 16 k, k < MMA_SLOTS; two m16n8k32 per 16 x 16 block). At the end
-// each accumulator is added to the 64-bit counts with one atomic.
+// runs two k-steps of mma.sync on each of its tile pairs (task e = warp +
+// 16 k, k < MMA_SLOTS; 8 m16n8k32 per 32 x 32 block). At the end each
+// accumulator is added to the 64-bit counts with one atomic.
 // Block: MMA_THREADS threads.
 extern "C" __global__ void __launch_bounds__(MMA_THREADS, 1) squid_pair_counts_mma(const signed char* votes, i64 n, i64 m, i64 rowsPerBlock, u64* counts) {
     __shared__ uint4 rawStore[(MMA_ROWS * (MMA_RAW_A + MMA_RAW_B)) / 16];
-    __shared__ unsigned xtA[2 * MMA_LFS * MMA_XT_WORDS];
-    __shared__ unsigned xtB[MMA_LFS * MMA_XT_WORDS];
+    __shared__ unsigned xtA[2 * MMA_STAGE_LFS * MMA_XT_WORDS];
+    __shared__ unsigned xtB[2 * 64 * MMA_XT_WORDS];
+    // This warp's tile pairs, k < nslots: side-A tile slot[warp][k] >> 16,
+    // side-B tile slot[warp][k] & 0xffff (in shared memory, not registers:
+    // the accumulators need them).
+    __shared__ int slot[MMA_THREADS / 32][MMA_SLOTS];
     unsigned char* raw = (unsigned char*)rawStore;
     i64 a0, wa, b0, wb;
     mmaUnit(blockIdx.x, m, &a0, &wa, &b0, &wb);
     if (wa <= 0 || wb <= 0) return;
     bool diag = a0 == b0;
     const unsigned* xb = diag ? xtA : xtB;
-    int KA = 2 * (int)((wa + 15) / 16), KB = 2 * (int)((wb + 15) / 16);
-    int nblocks = diag ? KA * (KA + 1) / 2 : KA * KB;
+    int TA = (int)((wa + 15) / 16), TB = (int)((wb + 15) / 16);
+    int ntasks = diag ? TA * (TA + 1) / 2 : TA * TB;
     int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, g = lane >> 2, t = lane & 3;
-    // This warp's output blocks, k < nslots: side-A column base
-    // slot[warp][k] >> 16, side-B column base slot[warp][k] & 0xffff (in
-    // shared memory, not registers: the accumulators need them).
-    __shared__ int slot[MMA_THREADS / 32][MMA_SLOTS];
     int nslots = 0;
     for (int k = 0; k < MMA_SLOTS; k++) {
-        int e = warp + 16 * k, a = 0, b = 0;
-        if (e >= nblocks) break;
+        int e = warp + 16 * k, qa = 0, qb = 0;
+        if (e >= ntasks) break;
         nslots = k + 1;
         if (diag) {
-            while (e >= KA - a) {
-                e -= KA - a;
-                a++;
+            while (e >= TA - qa) {
+                e -= TA - qa;
+                qa++;
             }
-            b = a + e;
+            qb = qa + e;
         } else {
-            a = e / KB;
-            b = e - a * KB;
+            qa = e / TB;
+            qb = e - qa * TB;
         }
-        if (lane == 0) slot[warp][k] = (16 * a) << 16 | 16 * b;
+        if (lane == 0) slot[warp][k] = qa << 16 | qb;
     }
-    int acc[MMA_SLOTS][2][4];
-MMA_UNROLL
+    // acc[k][s][c]: task k, A block sign s (rows 32 qa + 16 s ...), B
+    // column group c of 8 (columns 32 qb + 8 c ...).
+    int acc[MMA_SLOTS][2][4][4];
+    MMA_UNROLL
     for (int k = 0; k < MMA_SLOTS; k++)
-        for (int h = 0; h < 2; h++)
-            for (int i = 0; i < 4; i++) acc[k][h][i] = 0;
+        MMA_UNROLL
+        for (int s = 0; s < 2; s++)
+            MMA_UNROLL
+            for (int c = 0; c < 4; c++)
+                MMA_UNROLL
+                for (int i = 0; i < 4; i++) acc[k][s][c][i] = 0;
     i64 r0 = (i64)blockIdx.y * rowsPerBlock, r1 = r0 + rowsPerBlock < n ? r0 + rowsPerBlock : n;
     bool whole = wa == m;  // one side tile holds every LF: the rows are contiguous
     int strideA = whole ? (int)m : MMA_RAW_A;
@@ -233,31 +247,49 @@ MMA_UNROLL
             if (!diag) mmaStage(votes, m, s, rows, b0, (int)wb, raw + MMA_ROWS * MMA_RAW_A, MMA_RAW_B);
         }
         __syncthreads();
-        mmaTranspose(raw, strideA, MMA_LFS / 4, xtA);
-        if (!diag) mmaTranspose(raw + MMA_ROWS * MMA_RAW_A, MMA_RAW_B, MMA_LFS / 8, xtB);
+        mmaTranspose(raw, strideA, MMA_STAGE_LFS / 4, xtA);
+        if (!diag) mmaTranspose(raw + MMA_ROWS * MMA_RAW_A, MMA_RAW_B, 64 / 4, xtB);
         __syncthreads();
         for (int ks = 0; ks < MMA_ROWS / 32; ks++) {
             int kw = 8 * ks + t;
-MMA_UNROLL
+            MMA_UNROLL
             for (int k = 0; k < MMA_SLOTS; k++) {
-                if (k >= nslots) break;  // uniform across the warp
+                if (k >= nslots) continue;  // uniform across the warp
                 int sk = slot[warp][k];
-                const unsigned* pa = xtA + ((sk >> 16) + g) * MMA_XT_WORDS + kw;
-                unsigned fa[4] = {pa[0], pa[8 * MMA_XT_WORDS], pa[4], pa[8 * MMA_XT_WORDS + 4]};
-                for (int h = 0; h < 2; h++) {
-                    const unsigned* pb = xb + ((sk & 0xffff) + 8 * h + g) * MMA_XT_WORDS + kw;
-                    unsigned fb[2] = {pb[0], pb[4]};
-                    mma_s8(acc[k][h], fa, fb, acc[k][h]);
+                const unsigned* pa = xtA + (32 * (sk >> 16) + g) * MMA_XT_WORDS + kw;
+                const unsigned* pb = xb + (32 * (sk & 0xffff) + g) * MMA_XT_WORDS + kw;
+                unsigned fa[2][4], fb[4][2];
+                MMA_UNROLL
+                for (int x = 0; x < 2; x++) {
+                    const unsigned* p = pa + 16 * x * MMA_XT_WORDS;
+                    fa[x][0] = p[0];
+                    fa[x][1] = p[8 * MMA_XT_WORDS];
+                    fa[x][2] = p[4];
+                    fa[x][3] = p[8 * MMA_XT_WORDS + 4];
                 }
+                MMA_UNROLL
+                for (int c = 0; c < 4; c++) {
+                    fb[c][0] = pb[8 * c * MMA_XT_WORDS];
+                    fb[c][1] = pb[8 * c * MMA_XT_WORDS + 4];
+                }
+                MMA_UNROLL
+                for (int x = 0; x < 2; x++)
+                    MMA_UNROLL
+                    for (int c = 0; c < 4; c++) mma_s8(acc[k][x][c], fa[x], fb[c], acc[k][x][c]);
             }
         }
     }
-MMA_UNROLL
+    MMA_UNROLL
     for (int k = 0; k < MMA_SLOTS; k++) {
-        if (k >= nslots) break;
+        if (k >= nslots) continue;
         int sk = slot[warp][k];
-        for (int h = 0; h < 2; h++)
-            for (int i = 0; i < 4; i++)
-                mmaCommit(acc[k][h][i], (sk >> 16) + g + 8 * (i >> 1), (sk & 0xffff) + 8 * h + 2 * t + (i & 1), a0, wa, b0, wb, m, counts);
+        MMA_UNROLL
+        for (int x = 0; x < 2; x++)
+            MMA_UNROLL
+            for (int c = 0; c < 4; c++)
+                MMA_UNROLL
+                for (int i = 0; i < 4; i++)
+                    mmaCommit(acc[k][x][c][i], 32 * (sk >> 16) + 16 * x + g + 8 * (i >> 1), 32 * (sk & 0xffff) + 8 * c + 2 * t + (i & 1), diag,
+                              a0, wa, b0, wb, m, counts);
     }
 }

@@ -43,7 +43,7 @@ const (
 	MMAThreads = 512
 	// MMALFs is the LFs of one side tile of squid_pair_counts_mma
 	// (MMA_LFS): its grid has ceil(m/MMALFs)^2 work units.
-	MMALFs = 128
+	MMALFs = 112
 	// MMARows is the rows squid_pair_counts_mma stages per step
 	// (MMA_ROWS): its rows per block are a multiple of it.
 	MMARows = 64

@@ -239,9 +239,11 @@ int main() {
     testCountsMma(33, 5, 64);
     testCountsMma(1000, 17, 128);     // several row slices
     testCountsMma(2000, 100, 1024);
-    testCountsMma(517, 128, 256);     // one whole side tile
+    testCountsMma(517, 112, 256);     // one whole side tile
+    testCountsMma(300, 113, 128);     // two side tiles: a cross half of one LF
+    testCountsMma(200, 128, 64);      // a cross unit of 112 x 16 LFs
     testCountsMma(301, 100, 128, 3);  // unaligned votes: byte loads
-    testCountsMma(97, 129, 64);       // two side tiles; a cross half of one LF
+    testCountsMma(97, 177, 64);       // the second cross half of 1 LF
     testCountsMma(200, 300, 128);     // 4-byte staging, 3 x 3 units
     testCountsMma(150, 257, 64, 1);   // byte staging
     testCountsMma(33, 2048, 64);      // the largest m
