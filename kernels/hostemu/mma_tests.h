@@ -1,6 +1,6 @@
 // Tests of the emulated mma.sync (emu_mma_m16n8k32_s8, through squid.cu's
 // mma_s8) and of squid_pair_counts_mma, included by main.cpp after
-// squid.cu, CHECK, rng and randomVotes.
+// squid.cu, CHECK, rng and checkPairCounts.
 #pragma once
 
 // fragLayout is one way to spread A (16x32), B (32x8) and C/D (16x8) over
@@ -143,21 +143,5 @@ static void testCountsMma(i64 n, i64 m, i64 rowsPerBlock, i64 offset = 0) {
     i64 T = (m + MMA_LFS - 1) / MMA_LFS;
     emu_launch({unsigned(T * T), unsigned((n + rowsPerBlock - 1) / rowsPerBlock)}, {MMA_THREADS}, squid_pair_counts_mma,
                (const signed char*)votes, n, m, rowsPerBlock, counts.data());
-    int bad = 0;
-    for (i64 i = 0; i < m; i++)
-        for (i64 j = 0; j < m; j++) {
-            u64 pp = 0, pn = 0, np = 0, nn = 0;
-            if (i <= j)
-                for (i64 r = 0; r < n; r++) {
-                    int a = votes[r * m + i], b = votes[r * m + j];
-                    pp += a == 1 && b == 1;
-                    pn += a == 1 && b == -1;
-                    np += a == -1 && b == 1;
-                    nn += a == -1 && b == -1;
-                }
-            const u64* c = &counts[(i * m + j) * 4];
-            if ((c[0] != pp || c[1] != pn || c[2] != np || c[3] != nn) && bad++ < 5)
-                CHECK(false, "mma counts n=%lld m=%lld pair (%lld,%lld): %llu %llu %llu %llu, want %llu %llu %llu %llu", n, m, i, j, c[0], c[1],
-                      c[2], c[3], pp, pn, np, nn);
-        }
+    checkPairCounts("squid_pair_counts_mma", votes, n, m, counts);
 }
