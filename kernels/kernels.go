@@ -39,4 +39,12 @@ const (
 	// PackMaxLFs bounds words per block x LFs per block of squid_pack
 	// (PACK_MAX_LFS).
 	PackMaxLFs = 1024
+	// MMAThreads is squid_pair_counts_mma's block size (MMA_THREADS).
+	MMAThreads = 512
+	// MMALFs is the LFs of one side tile of squid_pair_counts_mma
+	// (MMA_LFS): its grid has ceil(m/MMALFs)^2 work units.
+	MMALFs = 112
+	// MMARows is the rows squid_pair_counts_mma stages per step
+	// (MMA_ROWS): its rows per block are a multiple of it.
+	MMARows = 64
 )

@@ -241,6 +241,8 @@ extern "C" __global__ void squid_pair_counts(const unsigned int* pos, const unsi
     }
 }
 
+#include "count_mma.cuh"
+
 // tripletValue is FlyingSquid's sqrt(|M_ab M_ac / M_bc|), 0 when M_bc = 0.
 __device__ __forceinline__ double tripletValue(double mab, double mac, double mbc, int* zero) {
     if (mbc == 0.0) {
