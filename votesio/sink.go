@@ -71,7 +71,7 @@ func newSink(w io.Writer, csv bool, cols int, names []string) (*Sink, error) {
 func npyHeader(rows, cols int) []byte {
 	dict := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
 	h := make([]byte, npyHeaderLen)
-	copy(h, "\x93NUMPY\x01\x00")
+	copy(h, npyMagic+"\x01\x00")
 	binary.LittleEndian.PutUint16(h[8:], npyHeaderLen-10)
 	copy(h[10:], dict)
 	for i := 10 + len(dict); i < npyHeaderLen-1; i++ {

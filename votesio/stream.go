@@ -114,11 +114,18 @@ type Source struct {
 	c    io.Closer
 }
 
+// Stdin is the path that names standard input: Open("-") streams the
+// votes piped in, .npy or CSV told apart by the .npy magic bytes.
+const Stdin = "-"
+
 // Open opens path (.npy, or .csv with an optional header line) for
-// streaming with the given convention.
+// streaming with the given convention; path Stdin reads standard input.
 func Open(path string, conv Convention) (*Source, error) {
 	if err := conv.validate(); err != nil {
 		return nil, err
+	}
+	if path == Stdin {
+		return openReader(os.Stdin, "standard input", conv)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -151,6 +158,16 @@ func NewSource(r io.Reader, name string, conv Convention) (*Source, error) {
 		return newCSVSource(r, name, conv)
 	}
 	return newNpySource(bufio.NewReaderSize(r, readerBytes), nil, name, conv, -1)
+}
+
+// openReader streams votes from r, a .npy stream when it starts with the
+// .npy magic bytes and CSV otherwise; closing the source leaves r open.
+func openReader(r io.Reader, name string, conv Convention) (*Source, error) {
+	br := bufio.NewReaderSize(r, readerBytes)
+	if head, _ := br.Peek(len(npyMagic)); string(head) == npyMagic {
+		return newNpySource(br, nil, name, conv, -1)
+	}
+	return newCSVSource(br, name, conv)
 }
 
 // MaxCols is the most columns (LFs) a vote file may declare: a header

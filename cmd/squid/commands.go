@@ -31,7 +31,30 @@ func required(fs *flag.FlagSet, names ...string) error {
 			return fmt.Errorf("%s: %s is required (see squid %s -h)", cmdName(fs), flagName(n), cmdName(fs))
 		}
 	}
-	return nil
+	return stdinOnce(fs)
+}
+
+// stdinOnce checks the inputs given as - (standard input): only vote and
+// label files are read from it, and only one of them, since it can be
+// read once.
+func stdinOnce(fs *flag.FlagSet) error {
+	var readers []string
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if f.Value.String() != votesio.Stdin {
+			return
+		}
+		switch f.Name {
+		case "votes", "dev-labels":
+			readers = append(readers, flagName(f.Name))
+		case "model", "graph":
+			err = fmt.Errorf("%s: %s - : only --votes and --dev-labels read standard input", cmdName(fs), flagName(f.Name))
+		}
+	})
+	if err == nil && len(readers) > 1 {
+		err = fmt.Errorf("%s: %s both read standard input (-), which can be read only once", cmdName(fs), strings.Join(readers, " and "))
+	}
+	return err
 }
 
 // given reports whether the flag name was set on the command line.
@@ -46,7 +69,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlags("fit", stderr)
 	var in fitflags.Input
 	in.Register(fs)
-	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks; - reads standard input")
 	graphPath := fs.String("graph", "", `graph file (JSON {"m","v","task_edges","lf_task_edges","lf_edges"}); default: m LFs on one task`)
 	var ff fitflags.Fit
 	ff.Register(fs)
@@ -135,7 +158,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var in fitflags.Input
 	in.Register(fs)
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit)")
-	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks; - reads standard input")
 	marginal := fs.Bool("marginal", false, "write P(Y_t = +1) per task (n x v) instead of P(Y) over the 2^v patterns")
 	out := fs.String("o", "", "output (.npy float64, or .csv), written chunk by chunk; - writes CSV to standard output")
 	var lab labelFlags
@@ -296,7 +319,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlags("analyze", stderr)
 	var in fitflags.Input
 	in.Register(fs)
-	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks; - reads standard input")
 	dev := fs.String("dev-labels", "", "gold labels for the same rows (.npy or .csv, n): adds each LF's empirical accuracy")
 	graphPath := fs.String("graph", "", "graph file for the label model's estimates (default: m LFs on one task)")
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit): its estimated accuracies, instead of fitting the rows analysed")
