@@ -109,7 +109,7 @@ func TestFitAndPredictMatchSingleProcess(t *testing.T) {
 	outDir := filepath.Join(dir, "out")
 	os.Mkdir(outDir, 0o755)
 	p, s = beam.NewPipelineWithRoot()
-	if _, err := Predict(s, b, cfg.Input, 0, outDir, true, 500); err != nil {
+	if _, err := Predict(s, b, cfg.Input, cfg.Convention, outDir, true, 500); err != nil {
 		t.Fatal(err)
 	}
 	if err := ptest.Run(p); err != nil {

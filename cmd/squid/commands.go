@@ -13,7 +13,6 @@ import (
 	"github.com/squid-ws/squid/analysis"
 	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/labelmodel"
-	"github.com/squid-ws/squid/multiclass"
 	"github.com/squid-ws/squid/votesio"
 )
 
@@ -142,7 +141,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := o.writeAll(ctx, f.Save); err != nil {
 		return err
 	}
-	printFitSummary(stderr, f, warnings, rows, src.Cols, ff.Method, start)
+	fitflags.PrintFitSummary(stderr, warnings, rows, src.Cols, f.Classes(), ff.Method, time.Since(start))
 	return nil
 }
 
@@ -177,28 +176,28 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := o.matrix(); err != nil {
 		return err
 	}
-	model, err := loadAnyModel(*modelPath)
+	model, err := fitflags.ReadModel(*modelPath)
 	if err != nil {
 		return err
 	}
-	conv, err := model.convention(fs, *modelPath, in)
+	conv, err := modelConvention(model, fs, *modelPath, in)
 	if err != nil {
 		return err
 	}
-	in.Classes = model.classes()
+	in.Classes = model.Classes()
 	hard, labelCols, labelNames, err := lab.newHardLabels(model, conv, *marginal)
 	if err != nil {
 		return err
 	}
-	if *marginal && model.multi != nil {
+	if *marginal && model.Multi != nil {
 		return errors.New("--marginal applies to binary models; a multiclass model predicts P(Y = c) per class")
 	}
-	src, err := model.openVotes(*votesPath, conv)
+	src, err := openVotes(model, *votesPath, conv)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	cols, names, predict := predictor(model, *marginal || hard != nil)
+	cols, names, predict := model.Predictor(*marginal || hard != nil)
 	sinkCols, sinkNames := cols, names
 	if hard != nil {
 		sinkCols, sinkNames = labelCols, labelNames
@@ -238,51 +237,6 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return sink.Close()
 }
 
-// predictor returns the output width, column names and prediction function
-// of a model.
-func predictor(model anyModel, marginal bool) (int, []string, func(out []float64, data []int8, n, m int) error) {
-	if model.multi != nil {
-		k := model.multi.K()
-		names := make([]string, k)
-		for c := range names {
-			names[c] = fmt.Sprintf("P(Y=%d)", c)
-		}
-		return k, names, func(out []float64, data []int8, n, m int) error {
-			v := multiclass.Votes{N: n, M: m, Data: data}
-			if err := v.Validate(k); err != nil {
-				return err
-			}
-			return model.multi.PredictProbaInto(out, v)
-		}
-	}
-	b := model.binary
-	v := b.Spec().Tasks()
-	if marginal {
-		names := make([]string, v)
-		for t := range names {
-			names[t] = fmt.Sprintf("P(Y_%d=+1)", t)
-		}
-		var joint []float64 // scratch, reused
-		return v, names, func(out []float64, data []int8, n, m int) error {
-			if cap(joint) < n*b.Classes() {
-				joint = make([]float64, n*b.Classes())
-			}
-			return b.PredictProbaMarginalInto(out, joint[:n*b.Classes()], labelmodel.Votes{N: n, M: m, Data: data})
-		}
-	}
-	var names []string
-	for _, y := range b.YPatterns() {
-		s := make([]string, len(y))
-		for t, x := range y {
-			s[t] = fmt.Sprintf("%+d", x)
-		}
-		names = append(names, "P(Y=("+strings.Join(s, " ")+"))")
-	}
-	return b.Classes(), names, func(out []float64, data []int8, n, m int) error {
-		return b.PredictProbaInto(out, labelmodel.Votes{N: n, M: m, Data: data})
-	}
-}
-
 func cmdAccuracies(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("accuracies", stderr)
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit)")
@@ -292,24 +246,24 @@ func cmdAccuracies(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := required(fs, "model"); err != nil {
 		return err
 	}
-	model, err := loadAnyModel(*modelPath)
+	model, err := fitflags.ReadModel(*modelPath)
 	if err != nil {
 		return err
 	}
-	joint, given := model.accuracies()
+	joint, given := model.Accuracies()
 	doc := struct {
 		LFNames             []string  `json:"lf_names,omitempty"`
 		Accuracies          []float64 `json:"accuracies,omitempty"`
 		AccuraciesGivenVote []float64 `json:"accuracies_given_vote"`
 		ClassBalance        []float64 `json:"class_balance"`
 		Warnings            []string  `json:"warnings"`
-	}{LFNames: model.spec().LFNames, Accuracies: joint, AccuraciesGivenVote: given, Warnings: []string{}}
-	if model.multi != nil {
-		doc.ClassBalance = model.multi.ClassBalance()
+	}{LFNames: model.Spec().LFNames, Accuracies: joint, AccuraciesGivenVote: given, Warnings: []string{}}
+	if model.Multi != nil {
+		doc.ClassBalance = model.Multi.ClassBalance()
 	} else {
-		doc.ClassBalance = model.binary.ClassBalance()
+		doc.ClassBalance = model.Binary.ClassBalance()
 	}
-	doc.Warnings = append(doc.Warnings, (&fitflags.Fitter{Binary: model.binary, Multi: model.multi}).Warnings()...)
+	doc.Warnings = append(doc.Warnings, (&fitflags.Fitter{Binary: model.Binary, Multi: model.Multi}).Warnings()...)
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -330,12 +284,12 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := required(fs, "votes"); err != nil {
 		return err
 	}
-	var model *anyModel
+	var model *fitflags.Model
 	if *modelPath != "" {
 		if *graphPath != "" {
 			return errors.New("give --model or --graph, not both (the model has its graph)")
 		}
-		m, err := loadAnyModel(*modelPath)
+		m, err := fitflags.ReadModel(*modelPath)
 		if err != nil {
 			return err
 		}
@@ -343,8 +297,8 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	conv, err := in.Convention()
 	if model != nil {
-		conv, err = model.convention(fs, *modelPath, in)
-		in.Classes = model.classes()
+		conv, err = modelConvention(*model, fs, *modelPath, in)
+		in.Classes = model.Classes()
 	}
 	if err != nil {
 		return err
@@ -374,8 +328,8 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var f *fitflags.Fitter
 	ferr := errors.New("a fitted model gives the estimate")
 	if model != nil {
-		if src.Cols != model.lfs() {
-			return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.lfs())
+		if src.Cols != model.LFs() {
+			return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.LFs())
 		}
 	} else {
 		f, ferr = fitflags.NewFitter(spec, in.Classes) // the estimate is optional: m < 3 has none
@@ -408,7 +362,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	var estimated []float64
 	if model != nil {
-		_, estimated = model.accuracies()
+		_, estimated = model.Accuracies()
 	} else if ferr == nil && summary.Rows() > 0 {
 		if err := f.Fit(labelmodel.Options{Method: labelmodel.TripletMean}); err == nil {
 			if f.Multi != nil {
@@ -423,7 +377,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "warning: no label-model estimate:", ferr)
 	}
 	if model != nil {
-		summary.SetNames(model.spec().LFNames)
+		summary.SetNames(model.Spec().LFNames)
 	} else {
 		summary.SetNames(spec.LFNames)
 	}

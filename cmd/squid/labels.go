@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/votesio"
 )
@@ -63,7 +64,7 @@ type hardLabels struct {
 
 // newHardLabels checks predict's label flags. cols and names are the
 // probability output's; it returns the label output's.
-func (lf labelFlags) newHardLabels(model anyModel, conv votesio.Convention, marginal bool) (*hardLabels, int, []string, error) {
+func (lf labelFlags) newHardLabels(model fitflags.Model, conv votesio.Convention, marginal bool) (*hardLabels, int, []string, error) {
 	if !lf.on {
 		set := false
 		for _, f := range []bool{lf.tie.policy != string(labelmodel.TieAbstain), lf.abstainLabel != "", lf.drop} {
@@ -84,13 +85,13 @@ func (lf labelFlags) newHardLabels(model anyModel, conv votesio.Convention, marg
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	h := &hardLabels{labeler: l, multi: model.multi != nil, snorkel: conv.Binary() && conv.Abstain != 0, drop: lf.drop}
+	h := &hardLabels{labeler: l, multi: model.Multi != nil, snorkel: conv.Binary() && conv.Abstain != 0, drop: lf.drop}
 	if h.multi || h.snorkel {
 		h.abstain, h.voteAbst = -1, -1
 	}
-	if h.per = model.classes(); !h.multi {
+	if h.per = model.Classes(); !h.multi {
 		h.voteAbst = 0
-		h.tasks = model.binary.Spec().Tasks()
+		h.tasks = model.Binary.Spec().Tasks()
 		h.per = h.tasks
 	}
 	if lf.abstainLabel != "" {

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/internal/progress"
 	"github.com/squid-ws/squid/labelmodel"
-	"github.com/squid-ws/squid/multiclass"
 	"github.com/squid-ws/squid/votesio"
 )
 
@@ -75,70 +72,15 @@ func chunkRows(src *votesio.Source, rows int) int {
 	return src.ChunkRows(rows)
 }
 
-// anyModel is a fitted binary or multiclass model read from a file.
-type anyModel struct {
-	binary *labelmodel.Model
-	multi  *multiclass.Model
-}
-
-func loadAnyModel(path string) (anyModel, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return anyModel{}, err
-	}
-	var head struct{ Format string }
-	if err := json.Unmarshal(b, &head); err != nil {
-		return anyModel{}, fmt.Errorf("%s: not a squid model: %w", path, err)
-	}
-	var m anyModel
-	if head.Format == multiclass.FormatName {
-		m.multi, err = multiclass.Load(bytes.NewReader(b))
-	} else {
-		m.binary, err = labelmodel.Load(bytes.NewReader(b))
-	}
-	if err != nil {
-		return anyModel{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
-}
-
-// spec returns the model's graph (of every class model for k classes).
-func (m anyModel) spec() labelmodel.Spec {
-	if m.multi != nil {
-		return m.multi.Binary(0).Spec()
-	}
-	return m.binary.Spec()
-}
-
 // openVotes opens a vote file for the model: one column per LF.
-func (m anyModel) openVotes(path string, conv votesio.Convention) (*votesio.Source, error) {
+func openVotes(m fitflags.Model, path string, conv votesio.Convention) (*votesio.Source, error) {
 	src, err := votesio.Open(path, conv)
 	if err != nil {
 		return nil, err
 	}
-	if src.Cols != m.lfs() {
+	if src.Cols != m.LFs() {
 		src.Close()
-		return nil, fmt.Errorf("%s: votes have %d columns, the model has %d LFs", path, src.Cols, m.lfs())
+		return nil, fmt.Errorf("%s: votes have %d columns, the model has %d LFs", path, src.Cols, m.LFs())
 	}
 	return src, nil
-}
-
-// lfs returns the number of LFs the model was fitted for.
-func (m anyModel) lfs() int { return m.spec().M }
-
-func (m anyModel) classes() int {
-	if m.multi != nil {
-		return m.multi.K()
-	}
-	return 2
-}
-
-func (m anyModel) accuracies() (joint, given []float64) {
-	if m.multi != nil {
-		given, _ = m.multi.AccuraciesGivenVote()
-		return nil, given
-	}
-	joint, _ = m.binary.EstimatedAccuracies()
-	given, _ = m.binary.AccuraciesGivenVote()
-	return joint, given
 }
