@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/squid-ws/squid/cpu"
+	"github.com/squid-ws/squid/kernels"
 )
 
 // Posterior writes P(Y=-1), P(Y=+1) for every row (out is n x 2) from the
@@ -45,12 +46,17 @@ func (d *Device) Posterior(out []float64, votes []int8, m int, table cpu.LogOdds
 }
 
 // TripletAggregate is cpu.TripletAggregate on the GPU: one block per
-// expectation for the mean (squid_triplet_mean), and for the median a
-// per-expectation radix select over the values (squid_triplet_median), in
-// batches of expectations that fit in 2 GiB of scratch.
+// expectation, all in one launch, for the mean (squid_triplet_mean) and
+// for the median (squid_triplet_median: a selection that recomputes the
+// values in a few histogram passes, with no scratch memory).
 //
-// A request that r.Validate(dst) rejects is an error naming the mismatch.
+// A request that r.Validate(dst) rejects is an error naming the mismatch,
+// and so is a median over m >= MaxMedianLFs LFs (more candidate pairs per
+// expectation than the kernel's 32-bit histogram counts).
 func (d *Device) TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest) error {
+	if r.Median && r.M >= MaxMedianLFs {
+		return fmt.Errorf("cuda: TripletAggregate: a median over m = %d LFs: the GPU median takes m < %d", r.M, MaxMedianLFs)
+	}
 	if err := r.Validate(dst); err != nil {
 		return fmt.Errorf("cuda: TripletAggregate: %w", err)
 	}
@@ -89,23 +95,11 @@ func (d *Device) TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest) e
 			return err
 		}
 		if !median {
-			if err := d.launchTripletMean(dim3{E, 1, 1}, dim3{256, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz); err != nil {
+			if err := d.launchTripletMean(dim3{E, 1, 1}, dim3{kernels.TripletThreads, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz); err != nil {
 				return err
 			}
-		} else {
-			capacity := int64(max(1, (m-1)*(m-2)/2))
-			batch := int64(max(1, min(E, int((2<<30)/(capacity*8)))))
-			scratch, err := a.alloc(batch * capacity * 8)
-			if err != nil {
-				return err
-			}
-			for e0 := int64(0); e0 < int64(E); e0 += batch {
-				nb := min(batch, int64(E)-e0)
-				if err := d.launchTripletMedian(dim3{int(nb), 1, 1}, dim3{256, 1, 1},
-					dp, dl, dc, int64(m), e0, capacity, scratch, dval, dcnt, dz); err != nil {
-					return err
-				}
-			}
+		} else if err := d.launchTripletMedian(dim3{E, 1, 1}, dim3{kernels.TripletThreads, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz); err != nil {
+			return err
 		}
 		cnt, z := make([]int64, E), make([]int64, E)
 		if err := download(value, dval); err != nil {
@@ -126,6 +120,11 @@ func (d *Device) TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest) e
 		return nil
 	})
 }
+
+// MaxMedianLFs bounds m for the GPU triplet median: below it, every
+// expectation has fewer than 2^32 candidate pairs, which the median
+// kernel's histogram bins count in 32 bits.
+const MaxMedianLFs = 92684
 
 func toInt64(x []int) []int64 {
 	out := make([]int64, len(x))

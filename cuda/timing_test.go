@@ -55,7 +55,7 @@ func TestKernelTimings(t *testing.T) {
 		rows = append(rows, timeCounts(t, r, c.n, c.m)...)
 	}
 	rows = append(rows, timePosterior(t, r, size(10_000_000, 100_000), 20))
-	for _, m := range []int{size(100, 30), size(1000, 70)} {
+	for _, m := range []int{size(100, 30), size(1000, 70), size(2000, 90)} {
 		rows = append(rows, timeTriplets(t, r, m)...)
 	}
 	batches := []int{256, 1024, 4096, 16384, 65536}
@@ -219,26 +219,13 @@ func timeTriplets(t *testing.T, r *rand.Rand, m int) []timing {
 		var a arena
 		dp, dl, dc := deviceUpload(t, &a, pairs), deviceUpload(t, &a, toInt64(lf)), deviceUpload(t, &a, toInt64(comp))
 		dval, dcnt, dz := deviceAlloc(t, &a, int64(m)*8), deviceAlloc(t, &a, int64(m)*8), deviceAlloc(t, &a, int64(m)*8)
-		name, ms := "squid_triplet_mean", 0.0
-		if !median {
-			ms = eventMs(t, 3, func() error {
-				return dev.launchTripletMean(dim3{m, 1, 1}, dim3{256, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz)
-			})
-		} else {
-			name = "squid_triplet_median"
-			capacity := int64(max(1, (m-1)*(m-2)/2))
-			batch := int64(max(1, min(m, int((2<<30)/(capacity*8)))))
-			scratch := deviceAlloc(t, &a, batch*capacity*8)
-			ms = eventMs(t, 1, func() error {
-				for e0 := int64(0); e0 < int64(m); e0 += batch {
-					if err := dev.launchTripletMedian(dim3{int(min(batch, int64(m)-e0)), 1, 1}, dim3{256, 1, 1},
-						dp, dl, dc, int64(m), e0, capacity, scratch, dval, dcnt, dz); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
+		name, launch := "squid_triplet_mean", dev.launchTripletMean
+		if median {
+			name, launch = "squid_triplet_median", dev.launchTripletMedian
 		}
+		ms := eventMs(t, 1, func() error {
+			return launch(dim3{m, 1, 1}, dim3{kernels.TripletThreads, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz)
+		})
 		dev.do(func() error { a.free(); return nil })
 		out = append(out, timing{name, fmt.Sprintf("m=%d (%d expectations)", m, m), ms, float64(m*m*8 + m*m*8), call})
 	}

@@ -39,4 +39,7 @@ const (
 	// PackMaxLFs bounds words per block x LFs per block of squid_pack
 	// (PACK_MAX_LFS).
 	PackMaxLFs = 1024
+	// TripletThreads is the block size of squid_triplet_mean and
+	// squid_triplet_median (TRIPLET_THREADS), one block per expectation.
+	TripletThreads = 256
 )

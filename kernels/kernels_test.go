@@ -81,7 +81,7 @@ func TestConstantsMatchSource(t *testing.T) {
 	for _, m := range def.FindAllStringSubmatch(string(src), -1) {
 		defs[m[1]] = m[2]
 	}
-	for name, want := range map[string]int{"TILE": Tile, "PACK_THREADS": PackThreads, "PACK_TILE_WORDS": PackTileBytes / 4, "PACK_MAX_LFS": PackMaxLFs} {
+	for name, want := range map[string]int{"TILE": Tile, "PACK_THREADS": PackThreads, "PACK_TILE_WORDS": PackTileBytes / 4, "PACK_MAX_LFS": PackMaxLFs, "TRIPLET_THREADS": TripletThreads} {
 		if got := defs[name]; got != strconv.Itoa(want) {
 			t.Errorf("squid.cu #define %s %q, package kernels says %d", name, got, want)
 		}

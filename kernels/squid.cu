@@ -310,75 +310,28 @@ extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf
     }
 }
 
+#include "median.cuh"
+
 // squid_triplet_median writes the median of the same candidate values as
-// squid_triplet_mean for expectation e = e0 + blockIdx.x. The block first
-// writes its values to scratch[blockIdx.x * capacity ...], then selects the
-// middle one(s) by an 8-bit radix select on the values' bits (they are
-// non-negative doubles, so their bit patterns order like the numbers): a
-// selection in eight passes, not a sort. Block: 256 threads.
+// squid_triplet_mean for expectation e = blockIdx.x, exactly as the CPU
+// (cpu.Median: the mean of the two middle values for an even count),
+// without any scratch memory: medianSelect (median.cuh) recomputes the
+// values in a few passes that narrow a range of their keys by shared
+// histograms, then sorts the few left in shared memory. Block:
+// TRIPLET_THREADS threads.
 extern "C" __global__ void squid_triplet_median(const double* pairs, const i64* lf, const i64* comp, i64 m,
-                                                i64 e0, i64 capacity, u64* scratch,
                                                 double* median, i64* count, i64* zeros) {
-    __shared__ unsigned int hist[256];
-    __shared__ unsigned long long fill;
-    __shared__ unsigned long long zsum;
-    __shared__ u64 prefix;
-    __shared__ u64 rank;
+    __shared__ medianRange s;
+    __shared__ u64 keep[MEDIAN_KEEP];
     __shared__ u64 picked[2];
-    i64 e = e0 + blockIdx.x;
-    i64 le = lf[e];
-    const i64* c = comp + e * m;
-    u64* vals = scratch + (i64)blockIdx.x * capacity;
+    i64 e = blockIdx.x;
+    medianSelect(pairs, lf[e], comp + e * m, m, &s, keep, picked);
     if (threadIdx.x == 0) {
-        fill = 0;
-        zsum = 0;
-    }
-    __syncthreads();
-    forEachTriplet(pairs, le, c, m, [&](double v, int zero) {
-        unsigned long long at = atomicAdd(&fill, 1ull);
-        if (at < (unsigned long long)capacity) vals[at] = (u64)__double_as_longlong(v);
-        if (zero) atomicAdd(&zsum, 1ull);
-    });
-    __syncthreads();
-    u64 n = fill;
-    if (n > (u64)capacity) n = capacity;  // cannot happen when capacity is the pair count
-    for (int which = 0; which < 2; which++) {
-        // ranks (0-based) of the middle values: (n-1)/2 and n/2
-        if (threadIdx.x == 0) {
-            prefix = 0;
-            rank = which == 0 ? (n - 1) / 2 : n / 2;
-        }
-        __syncthreads();
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            for (int b = threadIdx.x; b < 256; b += blockDim.x) hist[b] = 0;
-            __syncthreads();
-            u64 highMask = shift == 56 ? 0ull : (~0ull << (shift + 8));
-            for (u64 k = threadIdx.x; k < n; k += blockDim.x) {
-                u64 v = vals[k];
-                if ((v & highMask) == prefix) atomicAdd(&hist[(v >> shift) & 255u], 1u);
-            }
-            __syncthreads();
-            if (threadIdx.x == 0) {
-                u64 r = rank;
-                int b = 0;
-                while (b < 255 && r >= hist[b]) {
-                    r -= hist[b];
-                    b++;
-                }
-                prefix |= ((u64)b) << shift;
-                rank = r;
-            }
-            __syncthreads();
-        }
-        if (threadIdx.x == 0) picked[which] = prefix;
-        __syncthreads();
-    }
-    if (threadIdx.x == 0) {
-        double a = __longlong_as_double((long long)picked[0]);
-        double b = __longlong_as_double((long long)picked[1]);
-        median[e] = n == 0 ? 0.0 : (n % 2 == 1 ? a : (a + b) / 2);
-        count[e] = (i64)n;
-        zeros[e] = (i64)zsum;
+        double a = sqrt(__longlong_as_double((long long)picked[0]));
+        double b = sqrt(__longlong_as_double((long long)picked[1]));
+        median[e] = s.n == 0 ? 0.0 : (s.n % 2 == 1 ? a : (a + b) / 2);
+        count[e] = (i64)s.n;
+        zeros[e] = (i64)s.zeros;
     }
 }
 

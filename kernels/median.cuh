@@ -1,0 +1,256 @@
+// The triplet median's selection (included by squid.cu; see
+// squid_triplet_median there and bench/README.md, "Triplet solve at
+// m = 2,000"). Nothing is written to global memory per value: the block
+// recomputes its expectation's candidate values (the pairs matrix stays in
+// L2) once per pass and narrows a key range that holds the middle ranks,
+// then keeps the few values left in shared memory and sorts them there.
+
+// MEDIAN_BINS is the shared histogram of one pass (16 KiB);
+// MEDIAN_KEEP the most values a block compacts into shared memory and
+// sorts (16 KiB). The block has TRIPLET_THREADS threads, and
+// MEDIAN_BINS / TRIPLET_THREADS bins per thread in the rank search.
+#define MEDIAN_BINS 4096
+#define MEDIAN_KEEP 2048
+#define MEDIAN_BIN_BITS 12
+#define FULL_MASK 0xffffffffu
+
+// tripletKey is the order key of a candidate: the bit pattern of the
+// squared triplet value |M_ab M_ac / M_bc| (0 for a zero denominator). The
+// value is non-negative, so its bits order like the numbers, and sqrt is
+// monotone, so the k-th smallest value is sqrt of the k-th smallest key:
+// the selection needs no square root, only the one or two picked do.
+__device__ __forceinline__ u64 tripletKey(double mab, double mac, double mbc, int* zero) {
+    *zero = mbc == 0.0;
+    return *zero ? 0ull : (u64)__double_as_longlong(fabs(mab * mac / mbc));
+}
+
+// forEachTripletKey calls f(ok, key, zero) in every thread of the block the
+// same number of times, so that f may use warp primitives: once per slot
+// (x, y = y0 + threadIdx.x) of a block-wide sweep over the candidate pairs
+// x < y of forEachTriplet, with ok false for a slot that is no candidate
+// pair (past m, y = le, or y in le's or x's component).
+template <class F>
+__device__ void forEachTripletKey(const double* pairs, i64 le, const i64* c, i64 m, F f) {
+    i64 ce = c[le];
+    for (i64 x = 0; x < m; x++) {
+        if (x == le || c[x] == ce) continue;  // the same x in every thread
+        double mex = pairs[le * m + x];
+        i64 cx = c[x];
+        for (i64 y0 = x + 1; y0 < m; y0 += blockDim.x) {
+            i64 y = y0 + threadIdx.x;
+            bool ok = y < m && y != le && c[y] != ce && c[y] != cx;
+            int zero = 0;
+            u64 key = ok ? tripletKey(mex, pairs[le * m + y], pairs[x * m + y], &zero) : 0;
+            f(ok, key, zero);
+        }
+    }
+}
+
+// laneBelow is the mask of the lanes below the calling one.
+__device__ __forceinline__ unsigned laneBelow() { return (1u << (threadIdx.x & 31)) - 1; }
+
+// warpHistAdd adds 1 to hist[bin] for every lane of the warp with in set.
+// The lanes sharing the bin of the first two lanes still to add (in lane
+// order) add with one atomic each group, the rest one atomic per lane: a
+// pass's values crowd into few bins (the first pass's bins are whole
+// binades), and same-address shared atomics of one warp serialise.
+__device__ __forceinline__ void warpHistAdd(unsigned* hist, bool in, unsigned bin) {
+    unsigned todo = __ballot_sync(FULL_MASK, in);
+    for (int round = 0; round < 2 && todo; round++) {
+        int src = __ffs(todo) - 1;
+        unsigned lead = __shfl_sync(FULL_MASK, bin, src);
+        unsigned peers = __ballot_sync(FULL_MASK, in && bin == lead) & todo;
+        if ((int)(threadIdx.x & 31) == src) atomicAdd(&hist[lead], (unsigned)__popc(peers));
+        todo &= ~peers;
+    }
+    if (todo & (1u << (threadIdx.x & 31))) atomicAdd(&hist[bin], 1u);
+}
+
+// medianRange is the state of one block's selection, in shared memory:
+// the middle ranks k[0] <= k[1] (0-based, of n values; k[1] = k[0] + 1
+// for even n) lie among the count values whose keys are in [lo, lo +
+// width), with below values under lo. shift is the next pass's bin width,
+// 2^shift. mid != 0 when a pass put the two ranks in different bins: then
+// the bins between them are empty, k[0] is the largest key under mid and
+// k[1] the smallest at or above it.
+struct medianRange {
+    u64 lo, width, mid, below, count, n, zeros;
+    u64 k[2];
+    int shift;
+};
+
+// binShift is the least shift with (width - 1) >> shift < MEDIAN_BINS.
+__device__ __forceinline__ int binShift(u64 width) {
+    int bits = 64 - __clzll((long long)(width - 1));
+    return bits > MEDIAN_BIN_BITS ? bits - MEDIAN_BIN_BITS : 0;
+}
+
+// findBin returns the bin holding rank r (0-based) of the histogram, whose
+// thread t's MEDIAN_BINS / TRIPLET_THREADS bins sum to part[t], and the
+// number of values in the bins before it (*before). Thread 0 only.
+__device__ int findBin(const unsigned* hist, const u64* part, u64 r, u64* before) {
+    const int per = MEDIAN_BINS / TRIPLET_THREADS;
+    u64 acc = 0;
+    int t = 0;
+    while (t < TRIPLET_THREADS - 1 && acc + part[t] <= r) acc += part[t++];
+    int b = t * per;
+    while (b < t * per + per - 1 && acc + hist[b] <= r) acc += hist[b++];
+    *before = acc;
+    return b;
+}
+
+// medianStart sets s to the whole key range (non-negative doubles' keys
+// are below 2^63), before the first medianPass.
+__device__ void medianStart(medianRange* s) {
+    if (threadIdx.x == 0) {
+        s->lo = 0;
+        s->width = 1ull << 63;
+        s->mid = 0;
+        s->below = 0;
+        s->n = ~0ull;
+        s->shift = binShift(s->width);
+    }
+    __syncthreads();
+}
+
+// medianPass recomputes the block's values and histograms the keys in
+// [s->lo, s->lo + s->width) into bins of 2^s->shift, then narrows s to the
+// bins of the middle ranks. The first pass (s->n == ~0) also counts the
+// values and the zero denominators and sets the ranks.
+__device__ void medianPass(const double* pairs, i64 le, const i64* c, i64 m, medianRange* s) {
+    __shared__ unsigned hist[MEDIAN_BINS];
+    __shared__ u64 part[TRIPLET_THREADS];
+    __shared__ unsigned long long nsum, zsum;
+    const int per = MEDIAN_BINS / TRIPLET_THREADS;
+    for (int b = threadIdx.x; b < MEDIAN_BINS; b += blockDim.x) hist[b] = 0;
+    if (threadIdx.x == 0) nsum = zsum = 0;
+    __syncthreads();
+    u64 lo = s->lo, width = s->width;
+    int shift = s->shift;
+    unsigned long long cnt = 0, z = 0;
+    forEachTripletKey(pairs, le, c, m, [&](bool ok, u64 key, int zero) {
+        cnt += ok;
+        z += ok && zero;
+        bool in = ok && key - lo < width;  // unsigned: key >= lo too
+        warpHistAdd(hist, in, in ? (unsigned)((key - lo) >> shift) : 0u);
+    });
+    atomicAdd(&nsum, cnt);
+    atomicAdd(&zsum, z);
+    __syncthreads();
+    u64 sum = 0;
+    for (int b = threadIdx.x * per; b < threadIdx.x * per + per; b++) sum += hist[b];
+    part[threadIdx.x] = sum;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        if (s->n == ~0ull) {
+            s->n = nsum;
+            s->zeros = zsum;
+            s->k[0] = nsum == 0 ? 0 : (nsum - 1) / 2;
+            s->k[1] = nsum / 2;
+        }
+        if (s->n > 0) {
+            u64 before0, before1;
+            int b0 = findBin(hist, part, s->k[0] - s->below, &before0);
+            int b1 = findBin(hist, part, s->k[1] - s->below, &before1);
+            u64 start = (u64)b0 << shift, end = (u64)(b1 + 1) << shift;
+            s->below += before0;
+            s->lo = lo + start;
+            s->width = (end < width ? end : width) - start;
+            s->mid = b1 != b0 ? lo + ((u64)b1 << shift) : 0;
+            s->count = hist[b0] + (b1 != b0 ? hist[b1] : 0);
+            s->shift = binShift(s->width);
+        }
+    }
+    __syncthreads();
+}
+
+// medianEnds finishes a split range (s->mid != 0): the largest key in
+// [s->lo, s->mid) and the smallest in [s->mid, s->lo + s->width), into
+// picked[0] and picked[1].
+__device__ void medianEnds(const double* pairs, i64 le, const i64* c, i64 m, const medianRange* s, u64* picked) {
+    if (threadIdx.x == 0) {
+        picked[0] = 0;
+        picked[1] = ~0ull;
+    }
+    __syncthreads();
+    u64 lo = s->lo, width = s->width, mid = s->mid, below = 0, above = ~0ull;
+    forEachTripletKey(pairs, le, c, m, [&](bool ok, u64 key, int) {
+        if (!ok || key - lo >= width) return;
+        if (key < mid) below = below > key ? below : key;
+        else above = above < key ? above : key;
+    });
+    atomicMax(&picked[0], below);
+    atomicMin(&picked[1], above);
+    __syncthreads();
+}
+
+// medianKeep recomputes the block's values, gathers the s->count keys in
+// [s->lo, s->lo + s->width) into keep (s->count <= MEDIAN_KEEP), one
+// shared atomic per warp, and sorts them (bitonic, padded with ~0 to a
+// power of two).
+__device__ void medianKeep(const double* pairs, i64 le, const i64* c, i64 m, const medianRange* s, u64* keep) {
+    __shared__ unsigned kept;
+    if (threadIdx.x == 0) kept = 0;
+    __syncthreads();
+    u64 lo = s->lo, width = s->width;
+    forEachTripletKey(pairs, le, c, m, [&](bool ok, u64 key, int) {
+        bool in = ok && key - lo < width;
+        unsigned mask = __ballot_sync(FULL_MASK, in);
+        if (!mask) return;
+        int leader = __ffs(mask) - 1;
+        unsigned base = 0;
+        if ((int)(threadIdx.x & 31) == leader) base = atomicAdd(&kept, (unsigned)__popc(mask));
+        base = __shfl_sync(FULL_MASK, base, leader);
+        unsigned at = base + __popc(mask & laneBelow());
+        if (in && at < MEDIAN_KEEP) keep[at] = key;
+    });
+    __syncthreads();
+    int n = (int)(s->count < MEDIAN_KEEP ? s->count : MEDIAN_KEEP), p = 1;
+    while (p < n) p <<= 1;
+    for (int i = n + threadIdx.x; i < p; i += blockDim.x) keep[i] = ~0ull;
+    __syncthreads();
+    for (int k = 2; k <= p; k <<= 1)
+        for (int j = k >> 1; j > 0; j >>= 1) {
+            for (int i = threadIdx.x; i < p; i += blockDim.x) {
+                int o = i ^ j;
+                if (o > i && ((keep[i] > keep[o]) == ((i & k) == 0))) {
+                    u64 t = keep[i];
+                    keep[i] = keep[o];
+                    keep[o] = t;
+                }
+            }
+            __syncthreads();
+        }
+}
+
+// medianSelect leaves the keys of ranks s->k[0] and s->k[1] of the
+// block's values in picked[0] and picked[1] (both 0 without values): one
+// counting pass, then a pass per narrowing (one in practice: 4096 bins of
+// a binade leave ~1/8000 of the values), then a compaction or an extremes
+// pass. Each pass shrinks the range to two bins, at most 2^-11 of it, so
+// even all-equal values finish within six passes.
+__device__ void medianSelect(const double* pairs, i64 le, const i64* c, i64 m, medianRange* s, u64* keep,
+                             u64* picked) {
+    medianStart(s);
+    medianPass(pairs, le, c, m, s);
+    for (;;) {  // s is read after a barrier: the same branch in every thread
+        if (s->n == 0 || (s->mid == 0 && s->width == 1)) {
+            if (threadIdx.x == 0) picked[0] = picked[1] = s->n == 0 ? 0 : s->lo;
+            break;
+        }
+        if (s->mid != 0) {
+            medianEnds(pairs, le, c, m, s, picked);
+            break;
+        }
+        if (s->count <= MEDIAN_KEEP) {
+            medianKeep(pairs, le, c, m, s, keep);
+            if (threadIdx.x == 0) {
+                picked[0] = keep[s->k[0] - s->below];
+                picked[1] = keep[s->k[1] - s->below];
+            }
+            break;
+        }
+        medianPass(pairs, le, c, m, s);
+    }
+    __syncthreads();
+}
