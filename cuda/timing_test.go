@@ -217,7 +217,7 @@ func timeTriplets(t *testing.T, r *rand.Rand, m int) []timing {
 			return dev.TripletAggregate(cpu.NewTripletResult(m), cpu.TripletRequest{Pairs: pairs, M: m, LF: lf, Comp: comp, Median: median})
 		})
 		var a arena
-		dp, dl, dc := deviceUpload(t, &a, pairs), deviceUpload(t, &a, toInt64(lf)), deviceUpload(t, &a, toInt64(comp))
+		dp, dl, dc := deviceUpload(t, &a, pairs), deviceUpload(t, &a, toInt64(lf)), deviceUpload(t, &a, compInt32(comp, m))
 		dval, dcnt, dz := deviceAlloc(t, &a, int64(m)*8), deviceAlloc(t, &a, int64(m)*8), deviceAlloc(t, &a, int64(m)*8)
 		name, launch := "squid_triplet_mean", dev.launchTripletMean
 		if median {

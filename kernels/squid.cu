@@ -241,33 +241,12 @@ extern "C" __global__ void squid_pair_counts(const unsigned int* pos, const unsi
     }
 }
 
-// tripletValue is FlyingSquid's sqrt(|M_ab M_ac / M_bc|), 0 when M_bc = 0.
-__device__ __forceinline__ double tripletValue(double mab, double mac, double mbc, int* zero) {
-    if (mbc == 0.0) {
-        *zero = 1;
-        return 0.0;
-    }
-    *zero = 0;
-    return sqrt(fabs(mab * mac / mbc));
-}
-
-// forEachTriplet calls f(value, zero) for every candidate pair x < y of
-// expectation LF le that this thread handles (y strided by blockDim.x):
-// x and y differ from le, lie in other components than le (comp c), and in
-// different components from each other.
-template <class F>
-__device__ void forEachTriplet(const double* pairs, i64 le, const i64* c, i64 m, F f) {
-    for (i64 x = 0; x < m; x++) {
-        if (x == le || c[x] == c[le]) continue;
-        double mex = pairs[le * m + x];
-        for (i64 y = x + 1 + threadIdx.x; y < m; y += blockDim.x) {
-            if (y == le || c[y] == c[le] || c[y] == c[x]) continue;
-            int zero;
-            double v = tripletValue(mex, pairs[le * m + y], pairs[x * m + y], &zero);
-            f(v, zero);
-        }
-    }
-}
+// TRIPLET_THREADS is the triplet kernels' block size; TRIPLET_STAGE the
+// largest m whose expectation row and components a block stages in shared
+// memory (triplet.cuh).
+#define TRIPLET_THREADS 256
+#define TRIPLET_STAGE 2048
+#include "triplet.cuh"
 
 // squid_triplet_mean estimates E[λ_e Y] for expectation e = blockIdx.x as
 // the mean over every candidate pair x < y: LFs other than lf[e] with
@@ -275,19 +254,20 @@ __device__ void forEachTriplet(const double* pairs, i64 le, const i64* c, i64 m,
 // comp[e*m + x] != comp[e*m + y]. pairs is the m x m second-moment matrix.
 // Outputs per e: the sum of values, the number of values, the number of
 // zero denominators. Block: 256 threads (TRIPLET_THREADS).
-#define TRIPLET_THREADS 256
-extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf, const i64* comp, i64 m,
+extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf, const int* comp, i64 m,
                                               double* sum, i64* count, i64* zeros) {
     __shared__ double red[TRIPLET_THREADS];
     __shared__ i64 redc[TRIPLET_THREADS];
     __shared__ i64 redz[TRIPLET_THREADS];
+    __shared__ double sme[TRIPLET_STAGE];
+    __shared__ int sc[TRIPLET_STAGE];
     i64 e = blockIdx.x;
-    i64 le = lf[e];
-    const i64* c = comp + e * m;
+    tripletRow row = stageTripletRow(pairs, lf[e], comp + e * m, m, sme, sc);
     double s = 0;
     i64 cnt = 0, z = 0;
-    forEachTriplet(pairs, le, c, m, [&](double v, int zero) {
-        s += v;
+    forEachTripletKey(row, [&](bool ok, u64 key, int zero) {
+        if (!ok) return;
+        s += sqrt(__longlong_as_double((long long)key));
         cnt++;
         z += zero;
     });
@@ -310,8 +290,6 @@ extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf
     }
 }
 
-#include "median.cuh"
-
 // squid_triplet_median writes the median of the same candidate values as
 // squid_triplet_mean for expectation e = blockIdx.x, exactly as the CPU
 // (cpu.Median: the mean of the two middle values for an even count),
@@ -319,13 +297,16 @@ extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf
 // values in a few passes that narrow a range of their keys by shared
 // histograms, then sorts the few left in shared memory. Block:
 // TRIPLET_THREADS threads.
-extern "C" __global__ void squid_triplet_median(const double* pairs, const i64* lf, const i64* comp, i64 m,
+extern "C" __global__ void squid_triplet_median(const double* pairs, const i64* lf, const int* comp, i64 m,
                                                 double* median, i64* count, i64* zeros) {
     __shared__ medianRange s;
-    __shared__ u64 keep[MEDIAN_KEEP];
+    __shared__ u64 work[MEDIAN_KEEP];  // the passes' histogram, then the kept values
     __shared__ u64 picked[2];
+    __shared__ double sme[TRIPLET_STAGE];
+    __shared__ int sc[TRIPLET_STAGE];
     i64 e = blockIdx.x;
-    medianSelect(pairs, lf[e], comp + e * m, m, &s, keep, picked);
+    tripletRow row = stageTripletRow(pairs, lf[e], comp + e * m, m, sme, sc);
+    medianSelect(row, &s, work, picked);
     if (threadIdx.x == 0) {
         double a = sqrt(__longlong_as_double((long long)picked[0]));
         double b = sqrt(__longlong_as_double((long long)picked[1]));

@@ -137,7 +137,8 @@ static std::vector<double> tripletPairs(i64 m, int kind) {
 // makes every 4th LF share a component the task does not separate.
 static void testTriplets(i64 m, int kind = 0, bool sep = true) {
     std::vector<double> pairs = tripletPairs(m, kind);
-    std::vector<i64> lf(m), comp(m * m);
+    std::vector<i64> lf(m);
+    std::vector<int> comp(m * m);
     for (i64 e = 0; e < m; e++) {
         lf[e] = e;
         for (i64 f = 0; f < m; f++) comp[e * m + f] = (sep && f % 4 == 1 && m > 6) ? -1 : f;
@@ -145,11 +146,11 @@ static void testTriplets(i64 m, int kind = 0, bool sep = true) {
     std::vector<double> sum(m), med(m);
     std::vector<i64> cnt(m), z(m), cnt2(m), z2(m);
     emu_launch({unsigned(m)}, {TRIPLET_THREADS}, squid_triplet_mean, (const double*)pairs.data(), (const i64*)lf.data(),
-               (const i64*)comp.data(), m, sum.data(), cnt.data(), z.data());
+               (const int*)comp.data(), m, sum.data(), cnt.data(), z.data());
     emu_launch({unsigned(m)}, {TRIPLET_THREADS}, squid_triplet_median, (const double*)pairs.data(), (const i64*)lf.data(),
-               (const i64*)comp.data(), m, med.data(), cnt2.data(), z2.data());
+               (const int*)comp.data(), m, med.data(), cnt2.data(), z2.data());
     for (i64 e = 0; e < m; e++) {
-        const i64* c = &comp[e * m];
+        const int* c = &comp[e * m];
         std::vector<double> vals;
         i64 zeros = 0;
         for (i64 x = 0; x < m; x++) {
@@ -190,7 +191,8 @@ template <class G>
 static void testMedianValues(i64 k, i64 g, G gen, const char* what) {
     i64 m = 1 + k + g;
     std::vector<double> pairs(m * m, 1.0);
-    std::vector<i64> lf{0}, comp(m);
+    std::vector<i64> lf{0};
+    std::vector<int> comp(m);
     for (i64 f = 0; f < m; f++) comp[f] = f <= k ? f : k + 1;
     std::vector<double> vals;
     i64 zeros = 0;
@@ -206,12 +208,16 @@ static void testMedianValues(i64 k, i64 g, G gen, const char* what) {
     std::sort(vals.begin(), vals.end());
     i64 n = vals.size();
     double expect = n == 0 ? 0 : (n % 2 ? vals[n / 2] : (vals[n / 2 - 1] + vals[n / 2]) / 2);
-    double med = -1;
-    i64 cnt = -1, z = -1;
+    double med = -1, sum = -1, s = 0;
+    i64 cnt = -1, z = -1, cnt2 = -1, z2 = -1;
+    for (double v : vals) s += v;
     emu_launch({1}, {TRIPLET_THREADS}, squid_triplet_median, (const double*)pairs.data(), (const i64*)lf.data(),
-               (const i64*)comp.data(), m, &med, &cnt, &z);
+               (const int*)comp.data(), m, &med, &cnt, &z);
+    emu_launch({1}, {TRIPLET_THREADS}, squid_triplet_mean, (const double*)pairs.data(), (const i64*)lf.data(),
+               (const int*)comp.data(), m, &sum, &cnt2, &z2);
     CHECK(cnt == n && z == zeros && med == expect, "median of %s: %.17g vs %.17g (n=%lld, count %lld)", what, med, expect, n,
           cnt);
+    CHECK(cnt2 == n && z2 == zeros && std::fabs(sum - s) <= 1e-12 * std::max(1.0, s), "mean of %s: %.17g vs %.17g", what, sum, s);
 }
 
 // testMedianCases drives each way medianSelect ends, with odd and even
@@ -233,6 +239,8 @@ static void testMedianCases() {
                      "7140 values in one fine bin");  // several passes before compaction
     testMedianValues(90, 1, [](i64) { return std::ldexp(1.0 + double(rng() % 1000) / 1000.0, int(rng() % 600) - 300); },
                      "values over 600 binades");
+    // m = 2,103 > TRIPLET_STAGE: the row and components read from global memory
+    testMedianValues(2, 2100, spread, "4201 values of an unstaged row");
 }
 
 // testLossStep scores a batch labelled by a new fitted model every `every`

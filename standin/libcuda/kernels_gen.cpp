@@ -26,11 +26,11 @@ void launch_squid_pair_counts(const unsigned g[3], const unsigned b[3], const ui
 }
 
 void launch_squid_triplet_mean(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
-    emu_launch(dim(g), dim(b), squid_triplet_mean, arg<const double*>(a[0]), arg<const i64*>(a[1]), arg<const i64*>(a[2]), arg<i64>(a[3]), arg<double*>(a[4]), arg<i64*>(a[5]), arg<i64*>(a[6]));
+    emu_launch(dim(g), dim(b), squid_triplet_mean, arg<const double*>(a[0]), arg<const i64*>(a[1]), arg<const int*>(a[2]), arg<i64>(a[3]), arg<double*>(a[4]), arg<i64*>(a[5]), arg<i64*>(a[6]));
 }
 
 void launch_squid_triplet_median(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
-    emu_launch(dim(g), dim(b), squid_triplet_median, arg<const double*>(a[0]), arg<const i64*>(a[1]), arg<const i64*>(a[2]), arg<i64>(a[3]), arg<double*>(a[4]), arg<i64*>(a[5]), arg<i64*>(a[6]));
+    emu_launch(dim(g), dim(b), squid_triplet_median, arg<const double*>(a[0]), arg<const i64*>(a[1]), arg<const int*>(a[2]), arg<i64>(a[3]), arg<double*>(a[4]), arg<i64*>(a[5]), arg<i64*>(a[6]));
 }
 
 void launch_squid_loss_step_f64(const unsigned g[3], const unsigned b[3], const uint64_t* a) {

@@ -1,24 +1,52 @@
-// The triplet median's selection (included by squid.cu; see
-// squid_triplet_median there and bench/README.md, "Triplet solve at
-// m = 2,000"). Nothing is written to global memory per value: the block
-// recomputes its expectation's candidate values (the pairs matrix stays in
-// L2) once per pass and narrows a key range that holds the middle ranks,
-// then keeps the few values left in shared memory and sorts them there.
+// The triplet kernels' device code (included by squid.cu): the sweep over
+// an expectation's candidate pairs shared by squid_triplet_mean and
+// squid_triplet_median, and the median's selection. See bench/README.md,
+// "Triplet solve at m = 2,000". The median writes nothing to global memory
+// per value: the block recomputes its expectation's candidate values (the
+// pairs matrix stays in L2) once per pass and narrows a key range that
+// holds the middle ranks, then keeps the few values left in shared memory
+// and sorts them there.
 
 // MEDIAN_BINS is the shared histogram of one pass (16 KiB);
 // MEDIAN_KEEP the most values a block compacts into shared memory and
-// sorts (16 KiB). The block has TRIPLET_THREADS threads, and
+// sorts, in the same 16 KiB. The block has TRIPLET_THREADS threads, and
 // MEDIAN_BINS / TRIPLET_THREADS bins per thread in the rank search.
 #define MEDIAN_BINS 4096
 #define MEDIAN_KEEP 2048
 #define MEDIAN_BIN_BITS 12
 #define FULL_MASK 0xffffffffu
+static_assert(MEDIAN_BINS * sizeof(unsigned) == MEDIAN_KEEP * sizeof(u64), "histogram and kept values share memory");
+static_assert(MEDIAN_BINS % TRIPLET_THREADS == 0, "whole bins per thread");
+
+// tripletRow is what a block reads per candidate: expectation LF le's
+// moments me[f] = pairs[le*m + f] and the components c[f] (in shared
+// memory when m <= TRIPLET_STAGE), beside the pairs matrix.
+struct tripletRow {
+    const double* pairs;
+    const double* me;
+    const int* c;
+    i64 le, m;
+};
+
+// stageTripletRow copies expectation LF le's row of pairs and its
+// components c into sme and sc when they fit, so that the sweep reads only
+// pairs[x*m + y] from L2 (8 bytes a value) and the rest from shared memory.
+__device__ tripletRow stageTripletRow(const double* pairs, i64 le, const int* c, i64 m, double* sme, int* sc) {
+    if (m > TRIPLET_STAGE) return {pairs, pairs + le * m, c, le, m};
+    for (i64 f = threadIdx.x; f < m; f += blockDim.x) {
+        sme[f] = pairs[le * m + f];
+        sc[f] = c[f];
+    }
+    __syncthreads();
+    return {pairs, sme, sc, le, m};
+}
 
 // tripletKey is the order key of a candidate: the bit pattern of the
-// squared triplet value |M_ab M_ac / M_bc| (0 for a zero denominator). The
-// value is non-negative, so its bits order like the numbers, and sqrt is
-// monotone, so the k-th smallest value is sqrt of the k-th smallest key:
-// the selection needs no square root, only the one or two picked do.
+// squared triplet value |M_ab M_ac / M_bc| (0 for a zero denominator);
+// FlyingSquid's value is its square root. The key is non-negative, so its
+// bits order like the numbers, and sqrt is monotone, so the k-th smallest
+// value is sqrt of the k-th smallest key: a selection needs no square
+// root, only the one or two picked do.
 __device__ __forceinline__ u64 tripletKey(double mab, double mac, double mbc, int* zero) {
     *zero = mbc == 0.0;
     return *zero ? 0ull : (u64)__double_as_longlong(fabs(mab * mac / mbc));
@@ -26,21 +54,25 @@ __device__ __forceinline__ u64 tripletKey(double mab, double mac, double mbc, in
 
 // forEachTripletKey calls f(ok, key, zero) in every thread of the block the
 // same number of times, so that f may use warp primitives: once per slot
-// (x, y = y0 + threadIdx.x) of a block-wide sweep over the candidate pairs
-// x < y of forEachTriplet, with ok false for a slot that is no candidate
-// pair (past m, y = le, or y in le's or x's component).
+// (x, y = y0 + threadIdx.x) of a block-wide sweep over the pairs x < y,
+// with ok set when the slot is a candidate pair of expectation LF le: x
+// and y differ from le, lie in other components than le, and in different
+// components from each other.
 template <class F>
-__device__ void forEachTripletKey(const double* pairs, i64 le, const i64* c, i64 m, F f) {
-    i64 ce = c[le];
+__device__ void forEachTripletKey(const tripletRow& r, F f) {
+    const i64 m = r.m, le = r.le;
+    const int ce = r.c[le];
     for (i64 x = 0; x < m; x++) {
-        if (x == le || c[x] == ce) continue;  // the same x in every thread
-        double mex = pairs[le * m + x];
-        i64 cx = c[x];
+        const int cx = r.c[x];
+        if (x == le || cx == ce) continue;  // the same x in every thread
+        const double mex = r.me[x];
+        const double* px = r.pairs + x * m;
         for (i64 y0 = x + 1; y0 < m; y0 += blockDim.x) {
             i64 y = y0 + threadIdx.x;
-            bool ok = y < m && y != le && c[y] != ce && c[y] != cx;
+            int cy = y < m ? r.c[y] : ce;
+            bool ok = y != le && cy != ce && cy != cx;
             int zero = 0;
-            u64 key = ok ? tripletKey(mex, pairs[le * m + y], pairs[x * m + y], &zero) : 0;
+            u64 key = ok ? tripletKey(mex, r.me[y], px[y], &zero) : 0;
             f(ok, key, zero);
         }
     }
@@ -114,11 +146,11 @@ __device__ void medianStart(medianRange* s) {
 }
 
 // medianPass recomputes the block's values and histograms the keys in
-// [s->lo, s->lo + s->width) into bins of 2^s->shift, then narrows s to the
-// bins of the middle ranks. The first pass (s->n == ~0) also counts the
-// values and the zero denominators and sets the ranks.
-__device__ void medianPass(const double* pairs, i64 le, const i64* c, i64 m, medianRange* s) {
-    __shared__ unsigned hist[MEDIAN_BINS];
+// [s->lo, s->lo + s->width) into MEDIAN_BINS bins of 2^s->shift (hist, in
+// shared memory), then narrows s to the bins of the middle ranks. The
+// first pass (s->n == ~0) also counts the values and the zero
+// denominators and sets the ranks.
+__device__ void medianPass(const tripletRow& row, medianRange* s, unsigned* hist) {
     __shared__ u64 part[TRIPLET_THREADS];
     __shared__ unsigned long long nsum, zsum;
     const int per = MEDIAN_BINS / TRIPLET_THREADS;
@@ -128,7 +160,7 @@ __device__ void medianPass(const double* pairs, i64 le, const i64* c, i64 m, med
     u64 lo = s->lo, width = s->width;
     int shift = s->shift;
     unsigned long long cnt = 0, z = 0;
-    forEachTripletKey(pairs, le, c, m, [&](bool ok, u64 key, int zero) {
+    forEachTripletKey(row, [&](bool ok, u64 key, int zero) {
         cnt += ok;
         z += ok && zero;
         bool in = ok && key - lo < width;  // unsigned: key >= lo too
@@ -167,14 +199,14 @@ __device__ void medianPass(const double* pairs, i64 le, const i64* c, i64 m, med
 // medianEnds finishes a split range (s->mid != 0): the largest key in
 // [s->lo, s->mid) and the smallest in [s->mid, s->lo + s->width), into
 // picked[0] and picked[1].
-__device__ void medianEnds(const double* pairs, i64 le, const i64* c, i64 m, const medianRange* s, u64* picked) {
+__device__ void medianEnds(const tripletRow& row, const medianRange* s, u64* picked) {
     if (threadIdx.x == 0) {
         picked[0] = 0;
         picked[1] = ~0ull;
     }
     __syncthreads();
     u64 lo = s->lo, width = s->width, mid = s->mid, below = 0, above = ~0ull;
-    forEachTripletKey(pairs, le, c, m, [&](bool ok, u64 key, int) {
+    forEachTripletKey(row, [&](bool ok, u64 key, int) {
         if (!ok || key - lo >= width) return;
         if (key < mid) below = below > key ? below : key;
         else above = above < key ? above : key;
@@ -188,12 +220,12 @@ __device__ void medianEnds(const double* pairs, i64 le, const i64* c, i64 m, con
 // [s->lo, s->lo + s->width) into keep (s->count <= MEDIAN_KEEP), one
 // shared atomic per warp, and sorts them (bitonic, padded with ~0 to a
 // power of two).
-__device__ void medianKeep(const double* pairs, i64 le, const i64* c, i64 m, const medianRange* s, u64* keep) {
+__device__ void medianKeep(const tripletRow& row, const medianRange* s, u64* keep) {
     __shared__ unsigned kept;
     if (threadIdx.x == 0) kept = 0;
     __syncthreads();
     u64 lo = s->lo, width = s->width;
-    forEachTripletKey(pairs, le, c, m, [&](bool ok, u64 key, int) {
+    forEachTripletKey(row, [&](bool ok, u64 key, int) {
         bool in = ok && key - lo < width;
         unsigned mask = __ballot_sync(FULL_MASK, in);
         if (!mask) return;
@@ -229,28 +261,28 @@ __device__ void medianKeep(const double* pairs, i64 le, const i64* c, i64 m, con
 // a binade leave ~1/8000 of the values), then a compaction or an extremes
 // pass. Each pass shrinks the range to two bins, at most 2^-11 of it, so
 // even all-equal values finish within six passes.
-__device__ void medianSelect(const double* pairs, i64 le, const i64* c, i64 m, medianRange* s, u64* keep,
+__device__ void medianSelect(const tripletRow& row, medianRange* s, u64* keep,
                              u64* picked) {
     medianStart(s);
-    medianPass(pairs, le, c, m, s);
+    medianPass(row, s, (unsigned*)keep);
     for (;;) {  // s is read after a barrier: the same branch in every thread
         if (s->n == 0 || (s->mid == 0 && s->width == 1)) {
             if (threadIdx.x == 0) picked[0] = picked[1] = s->n == 0 ? 0 : s->lo;
             break;
         }
         if (s->mid != 0) {
-            medianEnds(pairs, le, c, m, s, picked);
+            medianEnds(row, s, picked);
             break;
         }
         if (s->count <= MEDIAN_KEEP) {
-            medianKeep(pairs, le, c, m, s, keep);
+            medianKeep(row, s, keep);
             if (threadIdx.x == 0) {
                 picked[0] = keep[s->k[0] - s->below];
                 picked[1] = keep[s->k[1] - s->below];
             }
             break;
         }
-        medianPass(pairs, le, c, m, s);
+        medianPass(row, s, (unsigned*)keep);
     }
     __syncthreads();
 }
