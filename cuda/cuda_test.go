@@ -429,3 +429,32 @@ func TestSelfTestPasses(t *testing.T) {
 		t.Fatalf("self-test on a healthy GPU: %v", err)
 	}
 }
+
+// Components outside int32 are renumbered per row, keeping which entries
+// are equal, so the GPU solve still matches the CPU's.
+func TestTripletComponentsBeyondInt32(t *testing.T) {
+	got := compInt32([]int{5, -7, 5, 9, 3, 1 << 40, 1<<40 + 1, 3}, 4)
+	if want := []int32{5, -7, 5, 9, 0, 1, 2, 0}; !slices.Equal(got, want) {
+		t.Fatalf("compInt32 = %v, want %v", got, want)
+	}
+	const m = 40
+	r := rand.New(rand.NewPCG(4, 4))
+	pairs := tripletTestPairs(r, m, "random")
+	lf, comp := cpu.AllPairs(m)
+	for i := range comp {
+		comp[i] = comp[i]%7<<33 + 1 // seven components per row, none of them an int32
+	}
+	for _, median := range []bool{false, true} {
+		want, got := cpu.NewTripletResult(m), cpu.NewTripletResult(m)
+		req := cpu.TripletRequest{Pairs: pairs, M: m, LF: lf, Comp: comp, Median: median}
+		cpu.TripletAggregate(want, req)
+		if err := dev.TripletAggregate(got, req); err != nil {
+			t.Fatal(err)
+		}
+		for e := range want.Value {
+			if got.Count[e] != want.Count[e] || math.Abs(got.Value[e]-want.Value[e]) > 1e-12 {
+				t.Fatalf("median=%v e=%d: GPU (%v, %d), CPU (%v, %d)", median, e, got.Value[e], got.Count[e], want.Value[e], want.Count[e])
+			}
+		}
+	}
+}
