@@ -262,14 +262,15 @@ extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf
     __shared__ double sme[TRIPLET_STAGE];
     __shared__ int sc[TRIPLET_STAGE];
     i64 e = blockIdx.x;
-    tripletRow row = stageTripletRow(pairs, lf[e], comp + e * m, m, sme, sc);
     double s = 0;
     i64 cnt = 0, z = 0;
-    forEachTripletKey(row, [&](bool ok, u64 key, int zero) {
-        if (!ok) return;
-        s += sqrt(__longlong_as_double((long long)key));
-        cnt++;
-        z += zero;
+    withTripletRow(pairs, lf[e], comp + e * m, m, sme, sc, [&](const tripletRow& row) {
+        forEachTripletKey(row, [&](bool ok, u64 key, int zero) {
+            if (!ok) return;
+            s += sqrt(__longlong_as_double((long long)key));
+            cnt++;
+            z += zero;
+        });
     });
     red[threadIdx.x] = s;
     redc[threadIdx.x] = cnt;
@@ -305,8 +306,8 @@ extern "C" __global__ void squid_triplet_median(const double* pairs, const i64* 
     __shared__ double sme[TRIPLET_STAGE];
     __shared__ int sc[TRIPLET_STAGE];
     i64 e = blockIdx.x;
-    tripletRow row = stageTripletRow(pairs, lf[e], comp + e * m, m, sme, sc);
-    medianSelect(row, &s, work, picked);
+    withTripletRow(pairs, lf[e], comp + e * m, m, sme, sc,
+                   [&](const tripletRow& row) { medianSelect(row, &s, work, picked); });
     if (threadIdx.x == 0) {
         double a = sqrt(__longlong_as_double((long long)picked[0]));
         double b = sqrt(__longlong_as_double((long long)picked[1]));

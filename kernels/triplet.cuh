@@ -28,17 +28,24 @@ struct tripletRow {
     i64 le, m;
 };
 
-// stageTripletRow copies expectation LF le's row of pairs and its
-// components c into sme and sc when they fit, so that the sweep reads only
-// pairs[x*m + y] from L2 (8 bytes a value) and the rest from shared memory.
-__device__ tripletRow stageTripletRow(const double* pairs, i64 le, const int* c, i64 m, double* sme, int* sc) {
-    if (m > TRIPLET_STAGE) return {pairs, pairs + le * m, c, le, m};
-    for (i64 f = threadIdx.x; f < m; f += blockDim.x) {
-        sme[f] = pairs[le * m + f];
-        sc[f] = c[f];
+// withTripletRow calls f(row) with expectation LF le's row: its moments
+// and components c copied into sme and sc when m <= TRIPLET_STAGE, so that
+// the sweep reads only pairs[x*m + y] from L2 (8 bytes a value) and the
+// rest from shared memory, else read where they lie. The two calls are
+// separate instantiations, so the staged one compiles to shared loads.
+template <class F>
+__device__ __forceinline__ void withTripletRow(const double* pairs, i64 le, const int* c, i64 m, double* sme, int* sc,
+                                               F f) {
+    if (m > TRIPLET_STAGE) {
+        f(tripletRow{pairs, pairs + le * m, c, le, m});
+        return;
+    }
+    for (i64 i = threadIdx.x; i < m; i += blockDim.x) {
+        sme[i] = pairs[le * m + i];
+        sc[i] = c[i];
     }
     __syncthreads();
-    return {pairs, sme, sc, le, m};
+    f(tripletRow{pairs, sme, sc, le, m});
 }
 
 // tripletKey is the order key of a candidate: the bit pattern of the
@@ -59,16 +66,15 @@ __device__ __forceinline__ u64 tripletKey(double mab, double mac, double mbc, in
 // and y differ from le, lie in other components than le, and in different
 // components from each other.
 template <class F>
-__device__ void forEachTripletKey(const tripletRow& r, F f) {
-    const i64 m = r.m, le = r.le;
+__device__ __forceinline__ void forEachTripletKey(const tripletRow& r, F f) {
+    const int m = (int)r.m, le = (int)r.le;  // m < 2^31: the pairs matrix holds m^2 doubles
     const int ce = r.c[le];
-    for (i64 x = 0; x < m; x++) {
+    for (int x = 0; x < m; x++) {
         const int cx = r.c[x];
         if (x == le || cx == ce) continue;  // the same x in every thread
         const double mex = r.me[x];
-        const double* px = r.pairs + x * m;
-        for (i64 y0 = x + 1; y0 < m; y0 += blockDim.x) {
-            i64 y = y0 + threadIdx.x;
+        const double* px = r.pairs + (i64)x * m;
+        for (int y = x + 1 + (int)threadIdx.x; y - (int)threadIdx.x < m; y += blockDim.x) {
             int cy = y < m ? r.c[y] : ce;
             bool ok = y != le && cy != ce && cy != cx;
             int zero = 0;
