@@ -117,6 +117,10 @@ struct medianRange {
     int shift;
 };
 
+// MEDIAN_KEY_END bounds every key: non-negative doubles (NaN included)
+// have the sign bit clear.
+#define MEDIAN_KEY_END (1ull << 63)
+
 // binShift is the least shift with (width - 1) >> shift < MEDIAN_BINS.
 __device__ __forceinline__ int binShift(u64 width) {
     int bits = 64 - __clzll((long long)(width - 1));
@@ -137,12 +141,36 @@ __device__ int findBin(const unsigned* hist, const u64* part, u64 r, u64* before
     return b;
 }
 
-// medianStart sets s to the whole key range (non-negative doubles' keys
-// are below 2^63), before the first medianPass.
-__device__ void medianStart(medianRange* s) {
+// medianGuess is the key of the first candidate pair with a non-zero
+// denominator among the sweep's first few hundred slots, or that of 1.0:
+// the first pass's window is centred on it. Thread 0 only.
+__device__ u64 medianGuess(const tripletRow& r) {
+    const int m = (int)r.m, le = (int)r.le, ce = r.c[le];
+    int tries = 0;
+    for (int x = 0; x < m && tries < 512; x++) {
+        if (x == le || r.c[x] == ce) continue;
+        for (int y = x + 1; y < m && tries < 512; y++, tries++) {
+            int zero;
+            if (y == le || r.c[y] == ce || r.c[y] == r.c[x]) continue;
+            u64 key = tripletKey(r.me[x], r.me[y], r.pairs[(i64)x * m + y], &zero);
+            if (!zero) return key;
+        }
+    }
+    return (u64)__double_as_longlong(1.0);
+}
+
+// medianStart sets s to a first window of four binades around the guess
+// (bins of 1/1024 binade): triplet values crowd around the expectation's
+// accuracy, so the middle ranks usually fall in it and the second pass
+// already leaves few values; if not, the next pass takes the keys under or
+// over the window.
+__device__ void medianStart(const tripletRow& row, medianRange* s) {
     if (threadIdx.x == 0) {
-        s->lo = 0;
-        s->width = 1ull << 63;
+        u64 binade = medianGuess(row) >> 52;
+        u64 lo = binade >= 2 ? (binade - 2) << 52 : 0;
+        u64 end = lo + (4ull << 52) < MEDIAN_KEY_END ? lo + (4ull << 52) : MEDIAN_KEY_END;
+        s->lo = lo;
+        s->width = end - lo;
         s->mid = 0;
         s->below = 0;
         s->n = ~0ull;
@@ -151,29 +179,56 @@ __device__ void medianStart(medianRange* s) {
     __syncthreads();
 }
 
+// medianBin places rank r among a pass's bins: -1 for the under keys below
+// lo, MEDIAN_BINS for the over keys at or past lo + width, else a bin of
+// the histogram. It returns the bin and sets *start, *end (its keys) and
+// *count, *before (its values and those below it).
+__device__ int medianBin(const unsigned* hist, const u64* part, const medianRange* s, u64 under, u64 inside, u64 r,
+                         u64* start, u64* end, u64* count, u64* before) {
+    if (r < under) {
+        *start = 0, *end = s->lo, *count = under, *before = 0;
+        return -1;
+    }
+    if (r >= under + inside) {
+        *start = s->lo + s->width, *end = MEDIAN_KEY_END, *count = s->n - under - inside, *before = under + inside;
+        return MEDIAN_BINS;
+    }
+    u64 acc;
+    int b = findBin(hist, part, r - under, &acc);
+    u64 bstart = (u64)b << s->shift, bend = (u64)(b + 1) << s->shift;
+    *start = s->lo + bstart;
+    *end = s->lo + (bend < s->width ? bend : s->width);
+    *count = hist[b];
+    *before = under + acc;
+    return b;
+}
+
 // medianPass recomputes the block's values and histograms the keys in
 // [s->lo, s->lo + s->width) into MEDIAN_BINS bins of 2^s->shift (hist, in
-// shared memory), then narrows s to the bins of the middle ranks. The
-// first pass (s->n == ~0) also counts the values and the zero
+// shared memory), counting the keys under the range too, then narrows s
+// to the bins of the middle ranks (a bin, or all keys under or over the
+// range). The first pass (s->n == ~0) also counts the values and the zero
 // denominators and sets the ranks.
 __device__ void medianPass(const tripletRow& row, medianRange* s, unsigned* hist) {
     __shared__ u64 part[TRIPLET_THREADS];
-    __shared__ unsigned long long nsum, zsum;
+    __shared__ unsigned long long nsum, zsum, usum;
     const int per = MEDIAN_BINS / TRIPLET_THREADS;
     for (int b = threadIdx.x; b < MEDIAN_BINS; b += blockDim.x) hist[b] = 0;
-    if (threadIdx.x == 0) nsum = zsum = 0;
+    if (threadIdx.x == 0) nsum = zsum = usum = 0;
     __syncthreads();
     u64 lo = s->lo, width = s->width;
     int shift = s->shift;
-    unsigned long long cnt = 0, z = 0;
+    unsigned long long cnt = 0, z = 0, under = 0;
     forEachTripletKey(row, [&](bool ok, u64 key, int zero) {
         cnt += ok;
         z += ok && zero;
+        under += ok && key < lo;
         bool in = ok && key - lo < width;  // unsigned: key >= lo too
         warpHistAdd(hist, in, in ? (unsigned)((key - lo) >> shift) : 0u);
     });
     atomicAdd(&nsum, cnt);
     atomicAdd(&zsum, z);
+    atomicAdd(&usum, under);
     __syncthreads();
     u64 sum = 0;
     for (int b = threadIdx.x * per; b < threadIdx.x * per + per; b++) sum += hist[b];
@@ -187,15 +242,17 @@ __device__ void medianPass(const tripletRow& row, medianRange* s, unsigned* hist
             s->k[1] = nsum / 2;
         }
         if (s->n > 0) {
-            u64 before0, before1;
-            int b0 = findBin(hist, part, s->k[0] - s->below, &before0);
-            int b1 = findBin(hist, part, s->k[1] - s->below, &before1);
-            u64 start = (u64)b0 << shift, end = (u64)(b1 + 1) << shift;
-            s->below += before0;
-            s->lo = lo + start;
-            s->width = (end < width ? end : width) - start;
-            s->mid = b1 != b0 ? lo + ((u64)b1 << shift) : 0;
-            s->count = hist[b0] + (b1 != b0 ? hist[b1] : 0);
+            u64 inside = 0;
+            for (int t = 0; t < TRIPLET_THREADS; t++) inside += part[t];
+            u64 start0, end0, count0, before0, start1, end1, count1, before1;
+            int b0 = medianBin(hist, part, s, usum, inside, s->k[0], &start0, &end0, &count0, &before0);
+            int b1 = medianBin(hist, part, s, usum, inside, s->k[1], &start1, &end1, &count1, &before1);
+            // The ranks are consecutive: the bins between b0 and b1 are empty.
+            s->below = before0;
+            s->lo = start0;
+            s->width = end1 - start0;
+            s->mid = b1 != b0 ? start1 : 0;  // > 0: bin b1 starts past the non-empty bin b0
+            s->count = count0 + (b1 != b0 ? count1 : 0);
             s->shift = binShift(s->width);
         }
     }
@@ -262,14 +319,16 @@ __device__ void medianKeep(const tripletRow& row, const medianRange* s, u64* kee
 }
 
 // medianSelect leaves the keys of ranks s->k[0] and s->k[1] of the
-// block's values in picked[0] and picked[1] (both 0 without values): one
-// counting pass, then a pass per narrowing (one in practice: 4096 bins of
-// a binade leave ~1/8000 of the values), then a compaction or an extremes
-// pass. Each pass shrinks the range to two bins, at most 2^-11 of it, so
-// even all-equal values finish within six passes.
+// block's values in picked[0] and picked[1] (both 0 without values): a
+// counting pass over a window guessed from one value, then a pass per
+// narrowing (one in practice: 4096 bins of 1/1024 binade leave ~1/4000 of
+// the values at 2 x 10^6 values concentrated within a few percent), then
+// a compaction or an extremes pass. Each pass after the first shrinks the
+// range to two bins, at most 2^-11 of it, so even all-equal values finish
+// within eight passes.
 __device__ void medianSelect(const tripletRow& row, medianRange* s, u64* keep,
                              u64* picked) {
-    medianStart(s);
+    medianStart(row, s);
     medianPass(row, s, (unsigned*)keep);
     for (;;) {  // s is read after a barrier: the same branch in every thread
         if (s->n == 0 || (s->mid == 0 && s->width == 1)) {

@@ -239,6 +239,12 @@ static void testMedianCases() {
                      "7140 values in one fine bin");  // several passes before compaction
     testMedianValues(90, 1, [](i64) { return std::ldexp(1.0 + double(rng() % 1000) / 1000.0, int(rng() % 600) - 300); },
                      "values over 600 binades");
+    // the first value (the first pass's guess) far from the rest: the
+    // middle ranks lie over, or under, the first window
+    testMedianValues(70, 0, [&](i64 i) { return i == 0 ? 1e-6 : spread(i); }, "a small first value");
+    testMedianValues(70, 1, [&](i64 i) { return i == 0 ? 1e6 : spread(i); }, "a large first value");
+    testMedianValues(70, 0, [&](i64 i) { return i == 0 ? 0.5 : i % 2 ? 1e-5 * spread(i) : 1e5 * spread(i); },
+                     "halves far under and over the first window");
     // m = 2,103 > TRIPLET_STAGE: the row and components read from global memory
     testMedianValues(2, 2100, spread, "4201 values of an unstaged row");
 }
