@@ -227,7 +227,7 @@ func timeTriplets(t *testing.T, r *rand.Rand, m int) []timing {
 			return launch(dim3{m, 1, 1}, dim3{kernels.TripletThreads, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz)
 		})
 		dev.do(func() error { a.free(); return nil })
-		out = append(out, timing{name, fmt.Sprintf("m=%d (%d expectations)", m, m), ms, float64(m*m*8 + m*m*8), call})
+		out = append(out, timing{name, fmt.Sprintf("m=%d (%d expectations)", m, m), ms, float64(m*m*8 + m*m*4 + 3*m*8), call})
 	}
 	return out
 }
