@@ -63,7 +63,7 @@ func (d *Device) TripletAggregate(dst cpu.TripletResult, r cpu.TripletRequest) e
 			if err := d.launchTripletMean(dim3{E, 1, 1}, dim3{kernels.TripletThreads, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz); err != nil {
 				return err
 			}
-		} else if err := d.launchTripletMedian(dim3{E, 1, 1}, dim3{kernels.TripletThreads, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz); err != nil {
+		} else if err := d.launchTripletMedian(dim3{E, 1, 1}, dim3{kernels.TripletThreads, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz, 0); err != nil {
 			return err
 		}
 		cnt, z := make([]int64, E), make([]int64, E)

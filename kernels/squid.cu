@@ -294,12 +294,13 @@ extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf
 // squid_triplet_median writes the median of the same candidate values as
 // squid_triplet_mean for expectation e = blockIdx.x, exactly as the CPU
 // (cpu.Median: the mean of the two middle values for an even count),
-// without any scratch memory: medianSelect (median.cuh) recomputes the
+// without any scratch memory: medianSelect (triplet.cuh) recomputes the
 // values in a few passes that narrow a range of their keys by shared
-// histograms, then sorts the few left in shared memory. Block:
-// TRIPLET_THREADS threads.
+// histograms, then sorts the few left in shared memory. passes, unless
+// null, receives the number of sweeps over the values (for the device
+// check's performance table). Block: TRIPLET_THREADS threads.
 extern "C" __global__ void squid_triplet_median(const double* pairs, const i64* lf, const int* comp, i64 m,
-                                                double* median, i64* count, i64* zeros) {
+                                                double* median, i64* count, i64* zeros, i64* passes) {
     __shared__ medianRange s;
     __shared__ u64 work[MEDIAN_KEEP];  // the passes' histogram, then the kept values
     __shared__ u64 picked[2];
@@ -314,6 +315,7 @@ extern "C" __global__ void squid_triplet_median(const double* pairs, const i64* 
         median[e] = s.n == 0 ? 0.0 : (s.n % 2 == 1 ? a : (a + b) / 2);
         count[e] = (i64)s.n;
         zeros[e] = (i64)s.zeros;
+        if (passes) passes[e] = s.passes;
     }
 }
 

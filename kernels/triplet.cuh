@@ -115,6 +115,7 @@ struct medianRange {
     u64 lo, width, mid, below, count, n, zeros;
     u64 k[2];
     int shift;
+    int passes;  // sweeps over the values so far
 };
 
 // MEDIAN_KEY_END bounds every key: non-negative doubles (NaN included)
@@ -175,6 +176,7 @@ __device__ void medianStart(const tripletRow& row, medianRange* s) {
         s->below = 0;
         s->n = ~0ull;
         s->shift = binShift(s->width);
+        s->passes = 0;
     }
     __syncthreads();
 }
@@ -235,13 +237,18 @@ __device__ void medianPass(const tripletRow& row, medianRange* s, unsigned* hist
     part[threadIdx.x] = sum;
     __syncthreads();
     if (threadIdx.x == 0) {
+        s->passes++;
         if (s->n == ~0ull) {
             s->n = nsum;
             s->zeros = zsum;
             s->k[0] = nsum == 0 ? 0 : (nsum - 1) / 2;
             s->k[1] = nsum / 2;
         }
-        if (s->n > 0) {
+        if (s->k[1] < s->zeros) {
+            // The middle ranks are zero denominators' values, key 0 (no key
+            // is smaller): sparse LFs that rarely vote together.
+            s->lo = 0, s->width = 1, s->mid = 0, s->below = 0, s->count = s->zeros;
+        } else if (s->n > 0) {
             u64 inside = 0;
             for (int t = 0; t < TRIPLET_THREADS; t++) inside += part[t];
             u64 start0, end0, count0, before0, start1, end1, count1, before1;
@@ -337,11 +344,13 @@ __device__ void medianSelect(const tripletRow& row, medianRange* s, u64* keep,
         }
         if (s->mid != 0) {
             medianEnds(row, s, picked);
+            if (threadIdx.x == 0) s->passes++;
             break;
         }
         if (s->count <= MEDIAN_KEEP) {
             medianKeep(row, s, keep);
             if (threadIdx.x == 0) {
+                s->passes++;
                 picked[0] = keep[s->k[0] - s->below];
                 picked[1] = keep[s->k[1] - s->below];
             }

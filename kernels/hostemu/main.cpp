@@ -148,7 +148,7 @@ static void testTriplets(i64 m, int kind = 0, bool sep = true) {
     emu_launch({unsigned(m)}, {TRIPLET_THREADS}, squid_triplet_mean, (const double*)pairs.data(), (const i64*)lf.data(),
                (const int*)comp.data(), m, sum.data(), cnt.data(), z.data());
     emu_launch({unsigned(m)}, {TRIPLET_THREADS}, squid_triplet_median, (const double*)pairs.data(), (const i64*)lf.data(),
-               (const int*)comp.data(), m, med.data(), cnt2.data(), z2.data());
+               (const int*)comp.data(), m, med.data(), cnt2.data(), z2.data(), (i64*)nullptr);
     for (i64 e = 0; e < m; e++) {
         const int* c = &comp[e * m];
         std::vector<double> vals;
@@ -188,7 +188,7 @@ static void testBitBuiltins() {
 // (x, y), each given the moment 1/v^2 for the next v of gen(i), so its
 // triplet value is ~v (0 for v = 0: a zero denominator). Against a sort.
 template <class G>
-static void testMedianValues(i64 k, i64 g, G gen, const char* what) {
+static void testMedianValues(i64 k, i64 g, G gen, const char* what, i64 wantPasses = -1) {
     i64 m = 1 + k + g;
     std::vector<double> pairs(m * m, 1.0);
     std::vector<i64> lf{0};
@@ -209,34 +209,37 @@ static void testMedianValues(i64 k, i64 g, G gen, const char* what) {
     i64 n = vals.size();
     double expect = n == 0 ? 0 : (n % 2 ? vals[n / 2] : (vals[n / 2 - 1] + vals[n / 2]) / 2);
     double med = -1, sum = -1, s = 0;
-    i64 cnt = -1, z = -1, cnt2 = -1, z2 = -1;
+    i64 cnt = -1, z = -1, cnt2 = -1, z2 = -1, passes = -1;
     for (double v : vals) s += v;
     emu_launch({1}, {TRIPLET_THREADS}, squid_triplet_median, (const double*)pairs.data(), (const i64*)lf.data(),
-               (const int*)comp.data(), m, &med, &cnt, &z);
+               (const int*)comp.data(), m, &med, &cnt, &z, &passes);
     emu_launch({1}, {TRIPLET_THREADS}, squid_triplet_mean, (const double*)pairs.data(), (const i64*)lf.data(),
                (const int*)comp.data(), m, &sum, &cnt2, &z2);
     CHECK(cnt == n && z == zeros && med == expect, "median of %s: %.17g vs %.17g (n=%lld, count %lld)", what, med, expect, n,
           cnt);
     CHECK(cnt2 == n && z2 == zeros && std::fabs(sum - s) <= 1e-12 * std::max(1.0, s), "mean of %s: %.17g vs %.17g", what, sum, s);
+    CHECK(wantPasses < 0 || passes == wantPasses, "median of %s: %lld passes, want %lld", what, passes, wantPasses);
+    if (std::getenv("EMU_PASSES")) std::printf("%s: n=%lld, %lld passes\n", what, n, passes);
 }
 
 // testMedianCases drives each way medianSelect ends, with odd and even
 // counts: C(k,2) + k*g values.
 static void testMedianCases() {
     auto spread = [](i64) { return 0.05 + double(rng() % 1000000) / 1e6; };
-    for (i64 k : {0, 1, 2, 3, 4}) testMedianValues(k, 0, spread, "a few values");
+    for (i64 k : {0, 1, 2, 3, 4}) testMedianValues(k, 0, spread, "a few values", k < 2 ? 1 : 2);
     testMedianValues(100, 0, spread, "4950 spread values");  // a second pass, then compaction
     testMedianValues(100, 1, spread, "5050 spread values");
     testMedianValues(64, 0, spread, "2016 spread values");  // fits compaction after the first pass
     testMedianValues(64, 1, spread, "2080 spread values");
     testMedianValues(64, 2, spread, "2144 spread values");
-    testMedianValues(110, 0, [](i64) { return 0.5; }, "5995 equal values");  // one key: width 1
-    testMedianValues(80, 1, [](i64) { return 0.0; }, "3240 zero denominators");
-    testMedianValues(100, 0, [](i64 i) { return i % 2 ? 0.3 : 0.7; }, "two tied halves");  // extremes pass
-    testMedianValues(4, 0, [](i64 i) { return i < 3 ? 0.3 : 0.9; }, "two tied halves of 6");
+    testMedianValues(110, 0, [](i64) { return 0.5; }, "5995 equal values", 5);  // one key: width 1
+    testMedianValues(80, 1, [](i64) { return 0.0; }, "3240 zero denominators", 1);
+    testMedianValues(80, 0, [](i64 i) { return i % 2 ? 0.5 : 0.0; }, "half zero denominators", 2);  // k[0] a zero, k[1] not
+    testMedianValues(100, 0, [](i64 i) { return i % 2 ? 0.3 : 0.7; }, "two tied halves", 2);  // extremes pass
+    testMedianValues(4, 0, [](i64 i) { return i < 3 ? 0.3 : 0.9; }, "two tied halves of 6", 2);
     testMedianValues(101, 1, [](i64 i) { return i % 3 ? 0.25 : 0.0; }, "a third zeros");
     testMedianValues(120, 0, [](i64 i) { return 1 + std::ldexp(double(i * 7919 % 7140), -45); },
-                     "7140 values in one fine bin");  // several passes before compaction
+                     "7140 values in one fine bin", 4);  // several passes before compaction
     testMedianValues(90, 1, [](i64) { return std::ldexp(1.0 + double(rng() % 1000) / 1000.0, int(rng() % 600) - 300); },
                      "values over 600 binades");
     // the first value (the first pass's guess) far from the rest: the
@@ -244,7 +247,7 @@ static void testMedianCases() {
     testMedianValues(70, 0, [&](i64 i) { return i == 0 ? 1e-6 : spread(i); }, "a small first value");
     testMedianValues(70, 1, [&](i64 i) { return i == 0 ? 1e6 : spread(i); }, "a large first value");
     testMedianValues(70, 0, [&](i64 i) { return i == 0 ? 0.5 : i % 2 ? 1e-5 * spread(i) : 1e5 * spread(i); },
-                     "halves far under and over the first window");
+                     "halves far under and over the first window", 2);
     // m = 2,103 > TRIPLET_STAGE: the row and components read from global memory
     testMedianValues(2, 2100, spread, "4201 values of an unstaged row");
 }
