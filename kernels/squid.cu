@@ -265,7 +265,7 @@ extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf
     double s = 0;
     i64 cnt = 0, z = 0;
     withTripletRow(pairs, lf[e], comp + e * m, m, sme, sc, [&](const tripletRow& row) {
-        forEachTripletKey(row, [&](bool ok, u64 key, int zero) {
+        forEachTripletKey<false>(row, keyFilter{}, [&](bool ok, u64 key, int zero) {
             if (!ok) return;
             s += sqrt(__longlong_as_double((long long)key));
             cnt++;
@@ -298,8 +298,9 @@ extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf
 // values in a few passes that narrow a range of their keys by shared
 // histograms, then sorts the few left in shared memory. passes, unless
 // null, receives the number of sweeps over the values (for the device
-// check's performance table). Block: TRIPLET_THREADS threads.
-extern "C" __global__ void squid_triplet_median(const double* pairs, const i64* lf, const int* comp, i64 m,
+// check's performance table). Block: TRIPLET_THREADS threads; at most 64
+// registers, so that four blocks fit an SM.
+extern "C" __global__ void __launch_bounds__(TRIPLET_THREADS, 4) squid_triplet_median(const double* pairs, const i64* lf, const int* comp, i64 m,
                                                 double* median, i64* count, i64* zeros, i64* passes) {
     __shared__ medianRange s;
     __shared__ u64 work[MEDIAN_KEEP];  // the passes' histogram, then the kept values

@@ -59,14 +59,50 @@ __device__ __forceinline__ u64 tripletKey(double mab, double mac, double mbc, in
     return *zero ? 0ull : (u64)__double_as_longlong(fabs(mab * mac / mbc));
 }
 
+// keyFilter lets a median pass skip the divide for keys certainly outside
+// its range [lo, end): |M_ab M_ac| / |M_bc| < below rounds under lo, and
+// > over rounds to end or past it, where below and over are the range's
+// bounds as doubles moved by 2^-50 (8.88e-16) outwards (at least two ulps: the
+// rounded quotient cannot cross them). The tests use the sign of one FMA,
+// |M_ab M_ac| - bound |M_bc| rounded once, which is exact (a result that
+// underflows to a zero of either sign fails both strict tests, and so
+// does NaN: those take the divide). below = 0 and over = inf filter
+// nothing: they stand for a range reaching 0 or the largest keys, or
+// bounds too small to move by ulps (subnormal).
+struct keyFilter {
+    double below, over;
+};
+
+__device__ __forceinline__ keyFilter rangeFilter(u64 lo, u64 end) {
+    const u64 normal = 1ull << 52, inf = 0x7ff0000000000000ull;
+    double b = lo >= normal && lo < inf ? __longlong_as_double((long long)lo) * (1 - 8.8817841970012523e-16) : 0.0;
+    double o = end >= normal && end < inf ? __longlong_as_double((long long)end) * (1 + 8.8817841970012523e-16) : INFINITY;
+    return {b, o};
+}
+
+// MEDIAN_OVER_KEY is the key given to values certainly over a filtered
+// range (above every finite key's range end, below MEDIAN_KEY_END).
+#define MEDIAN_OVER_KEY 0x7fffffffffffffffull
+
+// filteredKey is tripletKey(mab, mac, mbc) for keys in the filter's range,
+// and 0 or MEDIAN_OVER_KEY for those certainly under or over it.
+__device__ __forceinline__ u64 filteredKey(double mab, double mac, double mbc, keyFilter k, int* zero) {
+    double p = mab * mac;  // as the CPU, the product first
+    *zero = mbc == 0.0;
+    if (*zero || fma(-k.below, fabs(mbc), fabs(p)) < 0) return 0;
+    if (fma(-k.over, fabs(mbc), fabs(p)) > 0) return MEDIAN_OVER_KEY;
+    return (u64)__double_as_longlong(fabs(p / mbc));
+}
+
 // forEachTripletKey calls f(ok, key, zero) in every thread of the block the
 // same number of times, so that f may use warp primitives: once per slot
 // (x, y = y0 + threadIdx.x) of a block-wide sweep over the pairs x < y,
 // with ok set when the slot is a candidate pair of expectation LF le: x
 // and y differ from le, lie in other components than le, and in different
-// components from each other.
-template <class F>
-__device__ __forceinline__ void forEachTripletKey(const tripletRow& r, F f) {
+// components from each other. With a filter, keys certainly outside its
+// range come as 0 or MEDIAN_OVER_KEY (see filteredKey).
+template <bool Filter, class F>
+__device__ __forceinline__ void forEachTripletKey(const tripletRow& r, keyFilter kf, F f) {
     const int m = (int)r.m, le = (int)r.le;  // m < 2^31: the pairs matrix holds m^2 doubles
     const int ce = r.c[le];
     for (int x = 0; x < m; x++) {
@@ -78,7 +114,8 @@ __device__ __forceinline__ void forEachTripletKey(const tripletRow& r, F f) {
             int cy = y < m ? r.c[y] : ce;
             bool ok = y != le && cy != ce && cy != cx;
             int zero = 0;
-            u64 key = ok ? tripletKey(mex, r.me[y], px[y], &zero) : 0;
+            u64 key = 0;
+            if (ok) key = Filter ? filteredKey(mex, r.me[y], px[y], kf, &zero) : tripletKey(mex, r.me[y], px[y], &zero);
             f(ok, key, zero);
         }
     }
@@ -221,7 +258,7 @@ __device__ void medianPass(const tripletRow& row, medianRange* s, unsigned* hist
     u64 lo = s->lo, width = s->width;
     int shift = s->shift;
     unsigned long long cnt = 0, z = 0, under = 0;
-    forEachTripletKey(row, [&](bool ok, u64 key, int zero) {
+    forEachTripletKey<true>(row, rangeFilter(lo, lo + width), [&](bool ok, u64 key, int zero) {
         cnt += ok;
         z += ok && zero;
         under += ok && key < lo;
@@ -276,7 +313,7 @@ __device__ void medianEnds(const tripletRow& row, const medianRange* s, u64* pic
     }
     __syncthreads();
     u64 lo = s->lo, width = s->width, mid = s->mid, below = 0, above = ~0ull;
-    forEachTripletKey(row, [&](bool ok, u64 key, int) {
+    forEachTripletKey<true>(row, rangeFilter(lo, lo + width), [&](bool ok, u64 key, int) {
         if (!ok || key - lo >= width) return;
         if (key < mid) below = below > key ? below : key;
         else above = above < key ? above : key;
@@ -295,7 +332,7 @@ __device__ void medianKeep(const tripletRow& row, const medianRange* s, u64* kee
     if (threadIdx.x == 0) kept = 0;
     __syncthreads();
     u64 lo = s->lo, width = s->width;
-    forEachTripletKey(row, [&](bool ok, u64 key, int) {
+    forEachTripletKey<true>(row, rangeFilter(lo, lo + width), [&](bool ok, u64 key, int) {
         bool in = ok && key - lo < width;
         unsigned mask = __ballot_sync(FULL_MASK, in);
         if (!mask) return;

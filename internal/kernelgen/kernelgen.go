@@ -45,7 +45,8 @@ func (k Kernel) GoName() string {
 }
 
 var (
-	kernelRE = regexp.MustCompile(`extern "C" __global__ void (\w+)\(([^)]*)\)`)
+	// A kernel may carry __launch_bounds__(...) between void and its name.
+	kernelRE = regexp.MustCompile(`extern "C" __global__ void (?:__launch_bounds__\([^)]*\)\s*)?(\w+)\(([^)]*)\)`)
 	paramRE  = regexp.MustCompile(`^(.*?)\s*(\w+)$`)
 )
 

@@ -46,6 +46,7 @@ inline emu_dim3 blockDim, gridDim;
 #define __device__
 #define __forceinline__ inline
 #define __shared__ static thread_local
+#define __launch_bounds__(...)
 
 // ---- fibers ---------------------------------------------------------------
 

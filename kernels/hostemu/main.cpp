@@ -182,6 +182,31 @@ static void testBitBuiltins() {
     CHECK(atomicMax(&x, 1ull) == 2 && x == 2 && atomicMax(&x, ~0ull) == 2 && x == ~0ull, "atomicMax");
 }
 
+// testKeyFilter checks filteredKey against tripletKey on ranges whose
+// bounds lie within a few keys of the exact one (where the quotient's
+// rounding decides): a key filtered out must truly lie outside the range,
+// and both filters must fire somewhere.
+static void testKeyFilter() {
+    long below = 0, over = 0, bad = 0;
+    for (int i = 0; i < 20000; i++) {
+        double a = 0.05 + double(rng() % 1000000) / 1e6, b = 0.05 + double(rng() % 1000000) / 1e6;
+        double c = (rng() % 2 ? -1 : 1) * (0.01 + double(rng() % 1000000) / 1e6);
+        if (i % 1000 == 0) c = 0;
+        int zero, fz;
+        u64 key = tripletKey(a, b, c, &zero);
+        for (long d = -6; d <= 6; d++)
+            for (u64 w : {1ull, 2ull, 16ull, 1ull << 40}) {
+                u64 lo = key + d, end = lo + w;
+                u64 fk = filteredKey(a, b, c, rangeFilter(lo, end), &fz);
+                bool fine = fz == zero && (fk == key || (fk == 0 && key < lo) || (fk == MEDIAN_OVER_KEY && key >= end));
+                bad += !fine;
+                below += fk != key && fk == 0;
+                over += fk != key && fk == MEDIAN_OVER_KEY;
+            }
+    }
+    CHECK(bad == 0 && below > 0 && over > 0, "key filter: %ld wrong, %ld filtered under, %ld over", bad, below, over);
+}
+
 // testMedianValues runs squid_triplet_median on one expectation (LF 0,
 // moments 1 to every LF) whose candidates are LFs 1..k, each in a
 // component of its own, and g more LFs sharing one: C(k,2) + k*g pairs
@@ -328,6 +353,7 @@ int main() {
     testTriplets(40, 2, false);  // distinct values within one first-pass bin
     testTriplets(41, 3);         // three levels: ranks split across bins
     testBitBuiltins();
+    testKeyFilter();
     testMedianCases();
     testLossStep(1, 3, 10, 0);
     testLossStep(700, 9, 10, 100);
