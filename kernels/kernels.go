@@ -1,5 +1,6 @@
 // Package kernels holds squid's CUDA kernels: the CUDA C source
-// (squid.cu) and the PTX generated from it, embedded for package cuda.
+// (squid.cu, with the triplet kernels' device code in triplet.cuh) and the
+// PTX generated from it, embedded for package cuda.
 // Regenerate after editing the source with
 //
 //	./kernels/install-cuda.sh   # once: nvcc 11.8 from Debian non-free
