@@ -22,6 +22,11 @@ func (d *Device) launchPairCounts(grid, block dim3, pos cu.DevicePtr, neg cu.Dev
 	return d.launch(kernels.PairCounts, grid, block, []unsafe.Pointer{unsafe.Pointer(&pos), unsafe.Pointer(&neg), unsafe.Pointer(&m), unsafe.Pointer(&words), unsafe.Pointer(&wordsPerBlock), unsafe.Pointer(&counts)})
 }
 
+// launchPairCountsMma runs squid_pair_counts_mma (kernels/squid.cu) over grid x block.
+func (d *Device) launchPairCountsMma(grid, block dim3, votes cu.DevicePtr, n int64, m int64, rowsPerBlock int64, counts cu.DevicePtr) error {
+	return d.launch(kernels.PairCountsMma, grid, block, []unsafe.Pointer{unsafe.Pointer(&votes), unsafe.Pointer(&n), unsafe.Pointer(&m), unsafe.Pointer(&rowsPerBlock), unsafe.Pointer(&counts)})
+}
+
 // launchTripletMean runs squid_triplet_mean (kernels/squid.cu) over grid x block.
 func (d *Device) launchTripletMean(grid, block dim3, pairs cu.DevicePtr, lf cu.DevicePtr, comp cu.DevicePtr, m int64, sum cu.DevicePtr, count cu.DevicePtr, zeros cu.DevicePtr) error {
 	return d.launch(kernels.TripletMean, grid, block, []unsafe.Pointer{unsafe.Pointer(&pairs), unsafe.Pointer(&lf), unsafe.Pointer(&comp), unsafe.Pointer(&m), unsafe.Pointer(&sum), unsafe.Pointer(&count), unsafe.Pointer(&zeros)})

@@ -148,12 +148,16 @@ func deviceUpload[T any](t *testing.T, a *arena, s []T) cu.DevicePtr {
 	return p
 }
 
+// timeCounts times both counting designs on device-resident votes (the
+// popcount kernels one by one and together, the tensor-core kernel) and
+// the public calls: CountDevice with each design, Count from host memory
+// with the device's own choice (CountKernels).
 func timeCounts(t *testing.T, r *rand.Rand, n, m int) []timing {
 	votes := randomVotes(r, n, m)
 	var a arena
 	defer dev.do(func() error { a.free(); return nil })
 	dv := deviceUpload(t, &a, votes)
-	s := newCountShape(n, m)
+	s, sm := newCountShape(n, m, false), newCountShape(n, m, true)
 	pos, neg := deviceAlloc(t, &a, s.bitsN*4), deviceAlloc(t, &a, s.bitsN*4)
 	counts := deviceAlloc(t, &a, s.countsLen*8)
 	shape := fmt.Sprintf("n=%d m=%d", n, m)
@@ -164,25 +168,35 @@ func timeCounts(t *testing.T, r *rand.Rand, n, m int) []timing {
 		return dev.launchPairCounts(s.pairGrid, dim3{kernels.Tile * kernels.Tile, 1, 1}, pos, neg, int64(m), s.words, s.pairWords, counts)
 	})
 	both := eventMs(t, 3, func() error { return dev.launchCount(s, dv, n, m, pos, neg, counts) })
-	// The public calls: votes already on the device (CountDevice), and
-	// from host memory through the pinned double buffers (Count), each
-	// timed warm (the scratch allocated by a first call).
+	mma := eventMs(t, 3, func() error { return dev.launchCount(sm, dv, n, m, 0, 0, counts) })
+	// The public calls: votes already on the device (CountDevice, each
+	// design), and from host memory through the pinned double buffers
+	// (Count), each timed warm (the scratch allocated by a first call).
 	dvotes, err := dev.Upload(votes, m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer dvotes.Free()
-	_ = dev.CountDevice(cpu.NewCounts(m), dvotes)
-	resident := wallMs(t, func() error { return dev.CountDevice(cpu.NewCounts(m), dvotes) })
+	saved := dev.mma
+	defer func() { dev.mma = saved }()
+	resident := map[bool]float64{}
+	for _, useMMA := range []bool{false, true} {
+		dev.mma = useMMA
+		_ = dev.CountDevice(cpu.NewCounts(m), dvotes)
+		resident[useMMA] = wallMs(t, func() error { return dev.CountDevice(cpu.NewCounts(m), dvotes) })
+	}
+	dev.mma = saved
 	_ = dev.Count(cpu.NewCounts(m), votes[:min(len(votes), 32*m)], m)
 	call := wallMs(t, func() error { return dev.Count(cpu.NewCounts(m), votes, m) })
 	bits := float64(s.bitsN * 8)
 	hostGBs := float64(n*m) / (call / 1e3) / 1e9
+	kernelMs := map[bool]float64{false: both, true: mma}[saved]
 	return []timing{
 		{"squid_pack", shape, pack, float64(n*m) + bits, call},
 		{"squid_pair_counts", shape, pairs, bits, call},
-		{"pack + pair counts (votes on device)", shape, both, float64(n * m), resident},
-		{fmt.Sprintf("Count from host memory: %.1f GB/s of votes (target >= 40: 80%% of ~50 pinned)", hostGBs), shape, both, float64(n * m), call},
+		{"pack + pair counts (votes on device; CountDevice in the last column)", shape, both, float64(n * m), resident[false]},
+		{"squid_pair_counts_mma (votes on device; CountDevice in the last column)", shape, mma, float64(n * m), resident[true]},
+		{fmt.Sprintf("Count from host memory with %s: %.1f GB/s of votes (target >= 40: 80%% of ~50 pinned)", dev.CountKernels(), hostGBs), shape, kernelMs, float64(n * m), call},
 	}
 }
 

@@ -43,4 +43,12 @@ const (
 	// TripletThreads is the block size of squid_triplet_mean and
 	// squid_triplet_median (TRIPLET_THREADS), one block per expectation.
 	TripletThreads = 256
+	// MMAThreads is squid_pair_counts_mma's block size (MMA_THREADS).
+	MMAThreads = 512
+	// MMALFs is the LFs of one side tile of squid_pair_counts_mma
+	// (MMA_LFS): its grid has ceil(m/MMALFs)^2 work units.
+	MMALFs = 112
+	// MMARows is the rows squid_pair_counts_mma stages per step
+	// (MMA_ROWS): its rows per block are a multiple of it.
+	MMARows = 64
 )

@@ -241,6 +241,8 @@ extern "C" __global__ void squid_pair_counts(const unsigned int* pos, const unsi
     }
 }
 
+#include "count_mma.cuh"
+
 // TRIPLET_THREADS is the triplet kernels' block size; TRIPLET_STAGE the
 // largest m whose expectation row and components a block stages in shared
 // memory (triplet.cuh).

@@ -26,6 +26,31 @@ static std::vector<signed char> randomVotes(i64 n, i64 m) {
     return v;
 }
 
+// checkPairCounts compares counts (m x m x 4, squid_pair_counts' layout:
+// PP, PN, NP, NN of every pair i <= j, zeros below) with plain loops over
+// the n x m votes, reporting at most 5 mismatches.
+static void checkPairCounts(const char* kernel, const signed char* votes, i64 n, i64 m, const std::vector<u64>& counts) {
+    int bad = 0;
+    for (i64 i = 0; i < m; i++)
+        for (i64 j = 0; j < m; j++) {
+            u64 pp = 0, pn = 0, np = 0, nn = 0;
+            if (i <= j)
+                for (i64 r = 0; r < n; r++) {
+                    int a = votes[r * m + i], b = votes[r * m + j];
+                    pp += a == 1 && b == 1;
+                    pn += a == 1 && b == -1;
+                    np += a == -1 && b == 1;
+                    nn += a == -1 && b == -1;
+                }
+            const u64* c = &counts[(i * m + j) * 4];
+            if ((c[0] != pp || c[1] != pn || c[2] != np || c[3] != nn) && bad++ < 5)
+                CHECK(false, "%s n=%lld m=%lld pair (%lld,%lld): %llu %llu %llu %llu, want %llu %llu %llu %llu", kernel, n, m, i, j, c[0], c[1], c[2],
+                      c[3], pp, pn, np, nn);
+        }
+}
+
+#include "mma_tests.h"
+
 // packShape is the host's choice of squid_pack's words per block and LFs
 // per block (as package cuda makes it).
 static void packShape(i64 m, i64* wpb, i64* lfs) {
@@ -64,20 +89,7 @@ static void testCounts(i64 n, i64 m, i64 wpb, i64 offset = 0, i64 packWpb = 0) {
     i64 T = (m + TILE - 1) / TILE;
     emu_launch({unsigned(T * (T + 1) / 2), unsigned((words + wpb - 1) / wpb)}, {TILE * TILE}, squid_pair_counts,
                (const unsigned*)pos.data(), (const unsigned*)neg.data(), m, words, wpb, counts.data());
-    for (i64 i = 0; i < m; i++)
-        for (i64 j = 0; j < m; j++) {
-            u64 pp = 0, pn = 0, np = 0, nn = 0;
-            if (i <= j)
-                for (i64 r = 0; r < n; r++) {
-                    int a = votes[r * m + i], b = votes[r * m + j];
-                    pp += a == 1 && b == 1;
-                    pn += a == 1 && b == -1;
-                    np += a == -1 && b == 1;
-                    nn += a == -1 && b == -1;
-                }
-            const u64* c = &counts[(i * m + j) * 4];
-            CHECK(c[0] == pp && c[1] == pn && c[2] == np && c[3] == nn, "counts n=%lld m=%lld pair (%lld,%lld)", n, m, i, j);
-        }
+    checkPairCounts("squid_pair_counts", votes, n, m, counts);
 }
 
 // testBitCounter checks the carry-save counter against __popc on words
@@ -345,6 +357,20 @@ int main() {
     testCounts(301, 64, 32, 3);       // unaligned votes: the byte path
     testCounts(4001, 33, 96, 0, 2);   // several pack blocks, 2 words each
     testCounts(97, 1040, 32);         // m > PACK_MAX_LFS: column chunks
+    testMma();
+    testBytesEqual();
+    testCountsMma(1, 1, 64);
+    testCountsMma(33, 5, 64);
+    testCountsMma(1000, 17, 128);     // several row slices
+    testCountsMma(2000, 100, 1024);
+    testCountsMma(517, 112, 256);     // one whole side tile
+    testCountsMma(300, 113, 128);     // two side tiles: a cross half of one LF
+    testCountsMma(200, 128, 64);      // a cross unit of 112 x 16 LFs
+    testCountsMma(301, 100, 128, 3);  // unaligned votes: byte loads
+    testCountsMma(97, 177, 64);       // the second cross half of 1 LF
+    testCountsMma(200, 300, 128);     // 4-byte staging, 3 x 3 units
+    testCountsMma(150, 257, 64, 1);   // byte staging
+    testCountsMma(33, 2048, 64);      // the largest m
     testTriplets(3);
     testTriplets(7);
     testTriplets(20);
