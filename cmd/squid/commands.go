@@ -31,7 +31,30 @@ func required(fs *flag.FlagSet, names ...string) error {
 			return fmt.Errorf("%s: %s is required (see squid %s -h)", cmdName(fs), flagName(n), cmdName(fs))
 		}
 	}
-	return nil
+	return stdinOnce(fs)
+}
+
+// stdinOnce checks the inputs given as - (standard input): only vote and
+// label files are read from it, and only one of them, since it can be
+// read once.
+func stdinOnce(fs *flag.FlagSet) error {
+	var readers []string
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if f.Value.String() != votesio.Stdin {
+			return
+		}
+		switch f.Name {
+		case "votes", "dev-labels":
+			readers = append(readers, flagName(f.Name))
+		case "model", "graph":
+			err = fmt.Errorf("%s: %s - : only --votes and --dev-labels read standard input", cmdName(fs), flagName(f.Name))
+		}
+	})
+	if err == nil && len(readers) > 1 {
+		err = fmt.Errorf("%s: %s both read standard input (-), which can be read only once", cmdName(fs), strings.Join(readers, " and "))
+	}
+	return err
 }
 
 // given reports whether the flag name was set on the command line.
@@ -46,7 +69,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlags("fit", stderr)
 	var in fitflags.Input
 	in.Register(fs)
-	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks; - reads standard input")
 	graphPath := fs.String("graph", "", `graph file (JSON {"m","v","task_edges","lf_task_edges","lf_edges"}); default: m LFs on one task`)
 	var ff fitflags.Fit
 	ff.Register(fs)
@@ -123,12 +146,19 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
+// predictRows is how many rows predict computes and writes at a time on
+// the CPU backend, whatever the chunk read: their probabilities stay in
+// the cache between the kernel writing them and the output encoding them,
+// and the buffer is reused instead of a fresh one the size of the chunk.
+// A GPU backend gets whole chunks (see cpuChunkBytes).
+const predictRows = 8192
+
 func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("predict", stderr)
 	var in fitflags.Input
 	in.Register(fs)
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit)")
-	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks; - reads standard input")
 	marginal := fs.Bool("marginal", false, "write P(Y_t = +1) per task (n x v) instead of P(Y) over the 2^v patterns")
 	out := fs.String("o", "", "output (.npy float64, or .csv), written chunk by chunk; - writes CSV to standard output")
 	var lab labelFlags
@@ -177,15 +207,26 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	m, step := src.Cols, chunkRows(src, in.Chunk)
+	if onCPU() {
+		step = min(step, predictRows)
+	}
+	p := make([]float64, step*cols)
 	err = eachChunk(ctx, src, in.Chunk, stderr, func(data []int8, n, first int) error {
-		p := make([]float64, n*cols)
-		if err := predict(p, data, n, src.Cols); err != nil {
-			return fmt.Errorf("%s: rows from %d: %w", *votesPath, first, err)
+		for r := 0; r < n; r += step {
+			k := min(step, n-r)
+			rows, out := data[r*m:(r+k)*m], p[:k*cols]
+			if err := predict(out, rows, k, m); err != nil {
+				return fmt.Errorf("%s: rows from %d: %w", *votesPath, first+r, err)
+			}
+			if hard != nil {
+				out = hard.labels(out, rows, k, first+r, m)
+			}
+			if err := sink.Write(out); err != nil {
+				return err
+			}
 		}
-		if hard != nil {
-			p = hard.labels(p, data, n, first, src.Cols)
-		}
-		return sink.Write(p)
+		return nil
 	})
 	if err == nil {
 		err = interrupted(ctx) // checked last: a signal during the last chunk still discards the output
@@ -221,8 +262,12 @@ func predictor(model anyModel, marginal bool) (int, []string, func(out []float64
 		for t := range names {
 			names[t] = fmt.Sprintf("P(Y_%d=+1)", t)
 		}
+		var joint []float64 // scratch, reused
 		return v, names, func(out []float64, data []int8, n, m int) error {
-			return b.PredictProbaMarginalInto(out, make([]float64, n*b.Classes()), labelmodel.Votes{N: n, M: m, Data: data})
+			if cap(joint) < n*b.Classes() {
+				joint = make([]float64, n*b.Classes())
+			}
+			return b.PredictProbaMarginalInto(out, joint[:n*b.Classes()], labelmodel.Votes{N: n, M: m, Data: data})
 		}
 	}
 	var names []string
@@ -274,7 +319,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlags("analyze", stderr)
 	var in fitflags.Input
 	in.Register(fs)
-	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks; - reads standard input")
 	dev := fs.String("dev-labels", "", "gold labels for the same rows (.npy or .csv, n): adds each LF's empirical accuracy")
 	graphPath := fs.String("graph", "", "graph file for the label model's estimates (default: m LFs on one task)")
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit): its estimated accuracies, instead of fitting the rows analysed")

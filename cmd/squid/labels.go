@@ -57,7 +57,8 @@ type hardLabels struct {
 	marked     bool
 	allAbstain float64
 	drop       bool
-	voteAbst   int8 // the vote meaning abstain in the votes
+	voteAbst   int8      // the vote meaning abstain in the votes
+	out        []float64 // the rows labels returned last, reused
 }
 
 // newHardLabels checks predict's label flags. cols and names are the
@@ -112,10 +113,12 @@ func (lf labelFlags) newHardLabels(model anyModel, conv votesio.Convention, marg
 }
 
 // labels turns a chunk's probabilities p (n rows) into label rows; first
-// is the index of the chunk's first row in the input.
+// is the index of the chunk's first row in the input. The rows are valid
+// until the next call (their buffer is reused).
 func (h *hardLabels) labels(p []float64, data []int8, n, first, m int) []float64 {
 	per, width := h.per, max(h.tasks, 1)
-	out := make([]float64, 0, n*(width+1))
+	out := h.out[:0]
+	defer func() { h.out = out[:0] }()
 	for r := range n {
 		none := true
 		for _, v := range data[r*m : (r+1)*m] {

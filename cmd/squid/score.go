@@ -30,7 +30,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	in.Register(fs)
 	fs.Lookup("classes").Usage = "number of classes of the votes: the model's; another value is an error"
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit), one task or multiclass")
-	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m) of the rows with gold labels, streamed in chunks")
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m) of the rows with gold labels, streamed in chunks; - reads standard input")
 	devPath := fs.String("dev-labels", "", "gold labels of the same rows (.npy or .csv, n): -1/+1 (0/1 with --abstain -1), or 0..k-1")
 	var tie tieFlags
 	tie.register(fs)

@@ -24,7 +24,7 @@ func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Wri
 	// A read blocked on a pipe or FIFO would not see ctx until more data
 	// came: closing the source on cancellation ends it now.
 	defer context.AfterFunc(ctx, func() { src.Close() })()
-	chunk := make([]int8, src.ChunkRows(rows)*src.Cols)
+	chunk := make([]int8, chunkRows(src, rows)*src.Cols)
 	first := 0
 	for {
 		if err := interrupted(ctx); err != nil {
@@ -48,6 +48,31 @@ func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Wri
 			return err
 		}
 	}
+}
+
+// cpuChunkBytes bounds the votes of a chunk on the CPU backend: about a
+// core's L2 cache, so that the votes the reader writes are still in the
+// cache when the kernels read them, and one small buffer serves the whole
+// file (--chunk's default of 2^20 rows is 20 MB of fresh pages at m = 20,
+// written and read back through DRAM). A GPU backend gets whole chunks of
+// --chunk rows: it declines calls of fewer than 2^22 votes.
+const cpuChunkBytes = 1 << 20
+
+// onCPU reports whether labelmodel's backend is the CPU one (always in the
+// nocuda build; in the CUDA build when no GPU registered).
+func onCPU() bool {
+	_, ok := labelmodel.ActiveBackend().(labelmodel.CPU)
+	return ok
+}
+
+// chunkRows returns how many rows of src to read at a time: at most rows
+// (--chunk) and what the source allows (Source.ChunkRows), and on the CPU
+// backend at most cpuChunkBytes of votes.
+func chunkRows(src *votesio.Source, rows int) int {
+	if onCPU() {
+		rows = min(rows, max(1, cpuChunkBytes/src.Cols))
+	}
+	return src.ChunkRows(rows)
 }
 
 // anyModel is a fitted binary or multiclass model read from a file.
