@@ -33,8 +33,8 @@ func (d *Device) launchTripletMean(grid, block dim3, pairs cu.DevicePtr, lf cu.D
 }
 
 // launchTripletMedian runs squid_triplet_median (kernels/squid.cu) over grid x block.
-func (d *Device) launchTripletMedian(grid, block dim3, pairs cu.DevicePtr, lf cu.DevicePtr, comp cu.DevicePtr, m int64, e0 int64, capacity int64, scratch cu.DevicePtr, median cu.DevicePtr, count cu.DevicePtr, zeros cu.DevicePtr) error {
-	return d.launch(kernels.TripletMedian, grid, block, []unsafe.Pointer{unsafe.Pointer(&pairs), unsafe.Pointer(&lf), unsafe.Pointer(&comp), unsafe.Pointer(&m), unsafe.Pointer(&e0), unsafe.Pointer(&capacity), unsafe.Pointer(&scratch), unsafe.Pointer(&median), unsafe.Pointer(&count), unsafe.Pointer(&zeros)})
+func (d *Device) launchTripletMedian(grid, block dim3, pairs cu.DevicePtr, lf cu.DevicePtr, comp cu.DevicePtr, m int64, median cu.DevicePtr, count cu.DevicePtr, zeros cu.DevicePtr, passes cu.DevicePtr) error {
+	return d.launch(kernels.TripletMedian, grid, block, []unsafe.Pointer{unsafe.Pointer(&pairs), unsafe.Pointer(&lf), unsafe.Pointer(&comp), unsafe.Pointer(&m), unsafe.Pointer(&median), unsafe.Pointer(&count), unsafe.Pointer(&zeros), unsafe.Pointer(&passes)})
 }
 
 // launchLossStepF64 runs squid_loss_step_f64 (kernels/squid.cu) over grid x block.

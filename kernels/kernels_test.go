@@ -82,7 +82,7 @@ func TestConstantsMatchSource(t *testing.T) {
 		defs[m[1]] = m[2]
 	}
 	for name, want := range map[string]int{"TILE": Tile, "PACK_THREADS": PackThreads, "PACK_TILE_WORDS": PackTileBytes / 4, "PACK_MAX_LFS": PackMaxLFs,
-		"MMA_THREADS": MMAThreads, "MMA_LFS": MMALFs, "MMA_ROWS": MMARows} {
+		"MMA_THREADS": MMAThreads, "MMA_LFS": MMALFs, "MMA_ROWS": MMARows, "TRIPLET_THREADS": TripletThreads} {
 		if got := defs[name]; got != strconv.Itoa(want) {
 			t.Errorf("squid.cu #define %s %q, package kernels says %d", name, got, want)
 		}

@@ -71,7 +71,8 @@ func (k Kernel) GoName() string {
 }
 
 var (
-	kernelRE = regexp.MustCompile(`extern "C" __global__ void (?:__launch_bounds__\([^)]*\) )?(\w+)\(([^)]*)\)`)
+	// A kernel may carry __launch_bounds__(...) between void and its name.
+	kernelRE = regexp.MustCompile(`extern "C" __global__ void (?:__launch_bounds__\([^)]*\)\s*)?(\w+)\(([^)]*)\)`)
 	paramRE  = regexp.MustCompile(`^(.*?)\s*(\w+)$`)
 )
 

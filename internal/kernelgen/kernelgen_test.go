@@ -11,11 +11,12 @@ func TestParse(t *testing.T) {
 	ks, err := Parse(`extern "C" __global__ void squid_fused_bce_f32(const signed char* votes, i64 n,
 		double pw, float* grad) {}
 		__device__ void helper(int x) {}
-		extern "C" __global__ void squid_posterior_logodds(u64* out) {}`)
+		extern "C" __global__ void squid_posterior_logodds(u64* out) {}
+		extern "C" __global__ void __launch_bounds__(TRIPLET_THREADS, 4) squid_triplet_median(double* m) {}`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ks) != 2 || ks[0].GoName() != "FusedBCEF32" || ks[1].GoName() != "PosteriorLogOdds" {
+	if len(ks) != 3 || ks[0].GoName() != "FusedBCEF32" || ks[1].GoName() != "PosteriorLogOdds" || ks[2].GoName() != "TripletMedian" || len(ks[2].Params) != 1 {
 		t.Fatalf("kernels %+v", ks)
 	}
 	want := []Param{{"votes", "const signed char*", true}, {"n", "i64", false}, {"pw", "double", false}, {"grad", "float*", true}}

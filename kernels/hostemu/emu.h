@@ -336,11 +336,29 @@ inline void __syncwarp(unsigned = 0xffffffffu) { emu_yield(EMU_AT_WARP); }
 
 inline int __popc(unsigned x) { return __builtin_popcount(x); }
 inline int __popcll(unsigned long long x) { return __builtin_popcountll(x); }
+// __ffs is the 1-based position of the lowest set bit, 0 for none.
+inline int __ffs(int x) { return __builtin_ffs(x); }
+// __clzll is the number of leading zero bits, 64 for 0.
+inline int __clzll(long long x) { return x == 0 ? 64 : __builtin_clzll((unsigned long long)x); }
 
 inline unsigned long long atomicAdd(unsigned long long* p, unsigned long long v) {
     return std::atomic_ref<unsigned long long>(*p).fetch_add(v);
 }
 inline unsigned atomicAdd(unsigned* p, unsigned v) { return std::atomic_ref<unsigned>(*p).fetch_add(v); }
+inline unsigned long long atomicMin(unsigned long long* p, unsigned long long v) {
+    std::atomic_ref<unsigned long long> a(*p);
+    unsigned long long old = a.load();
+    while (v < old && !a.compare_exchange_weak(old, v)) {
+    }
+    return old;
+}
+inline unsigned long long atomicMax(unsigned long long* p, unsigned long long v) {
+    std::atomic_ref<unsigned long long> a(*p);
+    unsigned long long old = a.load();
+    while (v > old && !a.compare_exchange_weak(old, v)) {
+    }
+    return old;
+}
 inline double atomicAdd(double* p, double v) {
     std::atomic_ref<double> a(*p);
     double old = a.load();
