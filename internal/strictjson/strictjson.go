@@ -4,7 +4,11 @@
 //
 // encoding/json keeps the last of two equal keys without a word, so a
 // graph file with two "lf_edges" lists would silently lose the first; here
-// it is an error naming the key and its line.
+// it is an error naming the key and its line. Keys that differ only in
+// case ("lf_edges" and "LF_Edges") are the same key: encoding/json matches
+// a struct field's name regardless of case, and keeps the last of them.
+// (squid's documents decode objects into structs, never into maps keyed by
+// the user's data, where two such keys would be distinct.)
 package strictjson
 
 import (
@@ -13,6 +17,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"unicode"
 )
 
 // ErrTrailingData is wrapped by Decode's error when the document is
@@ -39,9 +45,12 @@ func Decode(b []byte, v any) error {
 
 // DuplicateKeyError reports a key given twice in one JSON object.
 type DuplicateKeyError struct {
-	Key  string // the key, as decoded
-	Path string // the object holding it, e.g. "graph" or "marginals[2]"; "" for the top level
-	Line int    // 1-based line of the second occurrence
+	Key string // the key, as decoded
+	// First is the key's first spelling when it differs from Key only in
+	// case; "" when the two are equal.
+	First string
+	Path  string // the object holding it, e.g. "graph" or "marginals[2]"; "" for the top level
+	Line  int    // 1-based line of the second occurrence
 }
 
 func (e *DuplicateKeyError) Error() string {
@@ -49,16 +58,19 @@ func (e *DuplicateKeyError) Error() string {
 	if e.Path != "" {
 		where = " in " + e.Path
 	}
+	if e.First != "" {
+		return fmt.Sprintf("line %d: key %q given twice%s, first as %q (JSON field names match regardless of case and keep only the last, so the first would be lost silently)", e.Line, e.Key, where, e.First)
+	}
 	return fmt.Sprintf("line %d: key %q given twice%s (JSON keeps only the last, so the first would be lost silently)", e.Line, e.Key, where)
 }
 
 // CheckDuplicateKeys reports the first key given twice in one object of
-// the JSON text b, as a *DuplicateKeyError. Malformed JSON is left to the
+// the JSON text b (regardless of case), as a *DuplicateKeyError. Malformed JSON is left to the
 // decoder: CheckDuplicateKeys returns nil at the first syntax error.
 func CheckDuplicateKeys(b []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	type frame struct {
-		keys   map[string]bool // nil for an array
+		keys   map[string]string // folded key -> its first spelling; nil for an array
 		path   string
 		index  int  // next element index of an array
 		expect bool // an object expects a key next
@@ -100,10 +112,14 @@ func CheckDuplicateKeys(b []byte) error {
 			top := stack[len(stack)-1]
 			if top.keys != nil && top.expect {
 				if key, ok := tok.(string); ok {
-					if top.keys[key] {
-						return &DuplicateKeyError{Key: key, Path: top.path, Line: lineAt(b, dec.InputOffset())}
+					if first, seen := top.keys[fold(key)]; seen {
+						dup := &DuplicateKeyError{Key: key, Path: top.path, Line: lineAt(b, dec.InputOffset())}
+						if first != key {
+							dup.First = first
+						}
+						return dup
 					}
-					top.keys[key] = true
+					top.keys[fold(key)] = key
 					top.expect = false
 					lastKey = key
 					continue
@@ -112,7 +128,7 @@ func CheckDuplicateKeys(b []byte) error {
 		}
 		switch tok {
 		case json.Delim('{'):
-			stack = append(stack, &frame{keys: map[string]bool{}, path: child(lastKey), expect: true})
+			stack = append(stack, &frame{keys: map[string]string{}, path: child(lastKey), expect: true})
 		case json.Delim('['):
 			stack = append(stack, &frame{path: child(lastKey)})
 		case json.Delim('}'), json.Delim(']'):
@@ -122,6 +138,13 @@ func CheckDuplicateKeys(b []byte) error {
 			value()
 		}
 	}
+}
+
+// fold maps keys that encoding/json takes for the same field name to one
+// string: letters to lower case through upper case, so that the long s
+// and the Kelvin sign, which encoding/json folds to s and k, fold there too.
+func fold(key string) string {
+	return strings.Map(func(r rune) rune { return unicode.ToLower(unicode.ToUpper(r)) }, key)
 }
 
 // lineAt returns the 1-based line of byte offset off in b.

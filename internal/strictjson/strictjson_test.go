@@ -2,6 +2,7 @@ package strictjson
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -24,6 +25,12 @@ func TestDuplicateKeys(t *testing.T) {
 		{`{"inner": {"a": 1, "a": 2}}`, "a", "inner", 1},
 		{`{"list": [{"x": 1}, {"y": 1, "y": 2}]}`, "y", "list[1]", 1},
 		{`{"m": 1, "\u006d": 2}`, "m", "", 1}, // the same key, escaped
+		// encoding/json matches field names regardless of case and kept
+		// the last of these silently (the first list of edges was lost).
+		{"{\"lf_edges\": [[0,1]],\n \"LF_Edges\": []}", "LF_Edges", "", 2},
+		{`{"inner": {"a": 1, "A": 2}}`, "A", "inner", 1},
+		{`{"m": 1, "M": 2}`, "M", "", 1},
+		{"{\"lf_edges\": [], \"lf_edge\u017f\": []}", "lf_edge\u017f", "", 1}, // long s, which encoding/json folds to s
 	} {
 		var g graph
 		err := Decode([]byte(tc.doc), &g)
@@ -65,5 +72,15 @@ func TestDecodeRejects(t *testing.T) {
 	}
 	if err := Decode([]byte(`{"m": 2`), &g); err == nil {
 		t.Error("truncated document accepted")
+	}
+}
+
+// A key repeated in another case names both spellings.
+func TestDuplicateKeyOtherCase(t *testing.T) {
+	var g graph
+	err := Decode([]byte(`{"lf_edges": [[0,1]], "LF_EDGES": []}`), &g)
+	var dup *DuplicateKeyError
+	if !errors.As(err, &dup) || dup.First != "lf_edges" || !strings.Contains(err.Error(), `first as "lf_edges"`) {
+		t.Fatalf("got %v, want the duplicate naming its first spelling", err)
 	}
 }
