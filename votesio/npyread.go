@@ -1,6 +1,7 @@
 package votesio
 
 import (
+	"fmt"
 	"io"
 	"runtime"
 	"sync"
@@ -31,6 +32,9 @@ type npyData struct {
 func (d *npyData) read(dst []int8) (int, error) {
 	count := min(len(dst), d.left) / d.cols * d.cols
 	if count == 0 {
+		if d.left == 0 && d.ra == nil {
+			return 0, d.end()
+		}
 		return 0, io.EOF
 	}
 	per := max(1, blockBytes/d.size) // values a block holds
@@ -91,4 +95,21 @@ func (d *npyData) part(p int, dst []int8, lo, hi, per int) error {
 		}
 	}
 	return nil
+}
+
+// end returns io.EOF when the stream ends with the data, and an error when
+// more bytes follow them: NumPy writes none, so they are a damaged or
+// concatenated file (cat a.npy b.npy | squid ...) whose rows would
+// otherwise be dropped silently. (A regular file's size is checked against
+// its header when it is opened.)
+func (d *npyData) end() error {
+	var b [1]byte
+	n, err := io.ReadFull(d.r, b[:])
+	if n > 0 {
+		return fmt.Errorf("%s: more bytes follow the data its header declares (NumPy writes none after them: a damaged or concatenated file?)", d.name)
+	}
+	if err == io.EOF {
+		return io.EOF
+	}
+	return readDataError(d.name, err)
 }
