@@ -100,7 +100,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
-	src, err := votesio.Open(*votesPath, conv)
+	src, err := openSource(ctx, *votesPath, conv)
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *marginal && model.Multi != nil {
 		return errors.New("--marginal applies to binary models; a multiclass model predicts P(Y = c) per class")
 	}
-	src, err := openVotes(model, *votesPath, conv)
+	src, err := openVotes(ctx, model, *votesPath, conv)
 	if err != nil {
 		return err
 	}
@@ -303,7 +303,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	src, err := votesio.Open(*votesPath, conv)
+	src, err := openSource(ctx, *votesPath, conv)
 	if err != nil {
 		return err
 	}

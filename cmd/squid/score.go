@@ -62,7 +62,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	src, err := openVotes(model, *votesPath, conv)
+	src, err := openVotes(ctx, model, *votesPath, conv)
 	if err != nil {
 		return err
 	}

@@ -82,3 +82,65 @@ func TestSignalRemovesTemporaryFile(t *testing.T) {
 		})
 	}
 }
+
+// A signal stops a command whose --votes - waits on a stalled standard
+// input, before its first byte (the open) or after some rows (a chunk),
+// and leaves no temporary file. Before, closing the source did not end a
+// read of the (blocking) standard input, and nothing ended the open: the
+// command went on waiting for data that never came.
+func TestSignalStopsStalledStdin(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		data string // written to standard input, which then stays open
+	}{
+		{"before the first byte", ""},
+		{"after a row", "1,0,-1,1,1\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			model := fitGolden(t, dir)
+			out := filepath.Join(dir, "p.npy")
+			cmd := exec.Command(os.Args[0], "predict", "--model", model, "--votes", "-", "--chunk", "1", "-o", out)
+			cmd.Env = append(os.Environ(), "SQUID_TEST_RUN_MAIN=1")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			stdin, err := cmd.StdinPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stdin.Close()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			if tc.data != "" {
+				stdin.Write([]byte(tc.data))
+				// Wait until predict has read the row and created its output.
+				deadline := time.Now().Add(30 * time.Second)
+				for tmps, _ := filepath.Glob(filepath.Join(dir, ".p.npy.tmp*")); len(tmps) == 0; tmps, _ = filepath.Glob(filepath.Join(dir, ".p.npy.tmp*")) {
+					if time.Now().After(deadline) {
+						cmd.Process.Kill()
+						t.Fatalf("no temporary file appeared; stderr: %s", stderr.String())
+					}
+					time.Sleep(5 * time.Millisecond)
+				}
+			} else {
+				time.Sleep(200 * time.Millisecond) // let predict wait for the header
+			}
+			cmd.Process.Signal(syscall.SIGINT)
+			select {
+			case err = <-done:
+			case <-time.After(30 * time.Second):
+				cmd.Process.Kill()
+				t.Fatal("predict did not stop after the signal")
+			}
+			if err == nil || !strings.Contains(stderr.String(), "interrupted") {
+				t.Errorf("exit %v, stderr %q: want a failure saying interrupted", err, stderr.String())
+			}
+			if left, _ := filepath.Glob(filepath.Join(dir, "*p.npy*")); len(left) > 0 {
+				t.Errorf("left behind: %v", left)
+			}
+		})
+	}
+}

@@ -18,8 +18,9 @@ import (
 func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Writer, f func(data []int8, n, first int) error) error {
 	bar := progress.New(stderr, int64(src.Rows), src.Name)
 	defer bar.Finish()
-	// A read blocked on a pipe or FIFO would not see ctx until more data
-	// came: closing the source on cancellation ends it now.
+	// nextChunk returns on cancellation while a read waits on a pipe or
+	// FIFO; closing the source then ends that read too, where it can (a
+	// file squid opened; not standard input).
 	defer context.AfterFunc(ctx, func() { src.Close() })()
 	chunk := make([]int8, chunkRows(src, rows)*src.Cols)
 	first := 0
@@ -27,7 +28,7 @@ func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Wri
 		if err := interrupted(ctx); err != nil {
 			return err
 		}
-		n, err := src.Next(chunk)
+		n, err := nextChunk(ctx, src, chunk)
 		if n > 0 {
 			if ferr := f(chunk[:n*src.Cols], n, first); ferr != nil {
 				return ferr
@@ -44,6 +45,30 @@ func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Wri
 			}
 			return err
 		}
+	}
+}
+
+// nextChunk reads the next chunk of src into chunk (Source.Next), and
+// returns when ctx is cancelled even while the read waits on a stalled
+// pipe: standard input is usually a blocking file descriptor, whose read
+// closing the source does not end. The read then goes on in the
+// background, into chunk, which the caller must not use again (eachChunk
+// returns).
+func nextChunk(ctx context.Context, src *votesio.Source, chunk []int8) (int, error) {
+	type next struct {
+		n   int
+		err error
+	}
+	ch := make(chan next, 1)
+	go func() {
+		n, err := src.Next(chunk)
+		ch <- next{n, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.n, r.err
+	case <-ctx.Done():
+		return 0, interrupted(ctx)
 	}
 }
 
@@ -72,9 +97,36 @@ func chunkRows(src *votesio.Source, rows int) int {
 	return src.ChunkRows(rows)
 }
 
+// openSource opens the votes at path (votesio.Open) and returns when ctx is
+// cancelled (SIGINT, SIGTERM) even while the open waits on a stalled pipe
+// or FIFO for the header: the open then goes on in the background, and a
+// source it still returns is closed.
+func openSource(ctx context.Context, path string, conv votesio.Convention) (*votesio.Source, error) {
+	type opened struct {
+		src *votesio.Source
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		src, err := votesio.Open(path, conv)
+		ch <- opened{src, err}
+	}()
+	select {
+	case o := <-ch:
+		return o.src, o.err
+	case <-ctx.Done():
+		go func() {
+			if o := <-ch; o.src != nil {
+				o.src.Close()
+			}
+		}()
+		return nil, interrupted(ctx)
+	}
+}
+
 // openVotes opens a vote file for the model: one column per LF.
-func openVotes(m fitflags.Model, path string, conv votesio.Convention) (*votesio.Source, error) {
-	src, err := votesio.Open(path, conv)
+func openVotes(ctx context.Context, m fitflags.Model, path string, conv votesio.Convention) (*votesio.Source, error) {
+	src, err := openSource(ctx, path, conv)
 	if err != nil {
 		return nil, err
 	}
