@@ -164,8 +164,14 @@ func NewSource(r io.Reader, name string, conv Convention) (*Source, error) {
 // .npy magic bytes and CSV otherwise; closing the source leaves r open.
 func openReader(r io.Reader, name string, conv Convention) (*Source, error) {
 	br := bufio.NewReaderSize(r, readerBytes)
-	if head, _ := br.Peek(len(npyMagic)); string(head) == npyMagic {
+	head, err := br.Peek(len(npyMagic))
+	switch {
+	case string(head) == npyMagic:
 		return newNpySource(br, nil, name, conv, -1)
+	case len(head) == 0 && err == io.EOF:
+		return nil, fmt.Errorf("%s is empty: no .npy or CSV data came", name)
+	case len(head) == 0:
+		return nil, fmt.Errorf("reading %s: %w", name, err) // closed, or not readable
 	}
 	return newCSVSource(br, name, conv)
 }

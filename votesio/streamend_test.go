@@ -2,9 +2,11 @@ package votesio
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // A .npy stream (standard input, a pipe, a reader) with bytes after the
@@ -37,5 +39,18 @@ func TestNpyStreamTrailingData(t *testing.T) {
 				t.Errorf("%s: got %d rows, %v; want 2 rows", tc.name, m.Rows, err)
 			}
 		}
+	}
+}
+
+// Standard input that is empty, or that cannot be read (closed), says so;
+// before, both were "empty CSV file", though no CSV was meant and the
+// read error was dropped.
+func TestStdinEmptyOrUnreadable(t *testing.T) {
+	if _, err := openReader(bytes.NewReader(nil), "standard input", Convention{}); err == nil || !strings.Contains(err.Error(), "standard input is empty: no .npy or CSV data") {
+		t.Errorf("empty: %v", err)
+	}
+	bad := errors.New("bad file descriptor")
+	if _, err := openReader(iotest.ErrReader(bad), "standard input", Convention{}); !errors.Is(err, bad) {
+		t.Errorf("unreadable: %v, want the read error", err)
 	}
 }
