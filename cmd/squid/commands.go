@@ -113,7 +113,12 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fitflags.SpecError(*graphPath, *votesPath, err)
 	}
-	if err := ff.ReadDevLabels(&opts, conv, spec.Tasks()); err != nil {
+	// --dev-labels may be a stalled pipe: the labels are read into a copy.
+	opts, err = interruptible(ctx, func() (labelmodel.Options, error) {
+		o := opts
+		return o, ff.ReadDevLabels(&o, conv, spec.Tasks())
+	}, nil)
+	if err != nil {
 		return err
 	}
 	warning, err := ff.Check(f, opts)
@@ -310,7 +315,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer src.Close()
 	var gold []int8
 	if *dev != "" {
-		y, err := fitflags.ReadGold(*dev, conv, 1)
+		y, err := readGold(ctx, *dev, conv)
 		if err != nil {
 			return err
 		}

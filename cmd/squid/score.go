@@ -58,7 +58,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	mv, _ := tie.labeler() // a labeler of its own: random ties draw separately
-	gold, err := fitflags.ReadGold(*devPath, conv, 1)
+	gold, err := readGold(ctx, *devPath, conv)
 	if err != nil {
 		return err
 	}

@@ -85,22 +85,30 @@ func TestSignalRemovesTemporaryFile(t *testing.T) {
 
 // A signal stops a command whose --votes - waits on a stalled standard
 // input, before its first byte (the open) or after some rows (a chunk),
-// and leaves no temporary file. Before, closing the source did not end a
-// read of the (blocking) standard input, and nothing ended the open: the
-// command went on waiting for data that never came.
+// or whose --dev-labels - does, and leaves no temporary file. Before,
+// closing the source did not end a read of the (blocking) standard input,
+// and nothing ended the open or the labels' read: the command went on
+// waiting for data that never came.
 func TestSignalStopsStalledStdin(t *testing.T) {
+	votes := filepath.Join(golden, "basics", "L_train.npy")
 	for _, tc := range []struct {
 		name string
 		data string // written to standard input, which then stays open
+		args []string
 	}{
-		{"before the first byte", ""},
-		{"after a row", "1,0,-1,1,1\n"},
+		{"before the first byte", "", []string{"predict", "--votes", "-", "--chunk", "1"}},
+		{"after a row", "1,0,-1,1,1\n", []string{"predict", "--votes", "-", "--chunk", "1"}},
+		{"dev labels", "1\n", []string{"score", "--votes", votes, "--dev-labels", "-"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			model := fitGolden(t, dir)
 			out := filepath.Join(dir, "p.npy")
-			cmd := exec.Command(os.Args[0], "predict", "--model", model, "--votes", "-", "--chunk", "1", "-o", out)
+			args := append(tc.args, "--model", model)
+			if tc.args[0] == "predict" {
+				args = append(args, "-o", out)
+			}
+			cmd := exec.Command(os.Args[0], args...)
 			cmd.Env = append(os.Environ(), "SQUID_TEST_RUN_MAIN=1")
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
@@ -114,8 +122,8 @@ func TestSignalStopsStalledStdin(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
-			if tc.data != "" {
-				stdin.Write([]byte(tc.data))
+			stdin.Write([]byte(tc.data))
+			if tc.name == "after a row" {
 				// Wait until predict has read the row and created its output.
 				deadline := time.Now().Add(30 * time.Second)
 				for tmps, _ := filepath.Glob(filepath.Join(dir, ".p.npy.tmp*")); len(tmps) == 0; tmps, _ = filepath.Glob(filepath.Join(dir, ".p.npy.tmp*")) {
@@ -126,14 +134,14 @@ func TestSignalStopsStalledStdin(t *testing.T) {
 					time.Sleep(5 * time.Millisecond)
 				}
 			} else {
-				time.Sleep(200 * time.Millisecond) // let predict wait for the header
+				time.Sleep(200 * time.Millisecond) // let the command wait for input
 			}
 			cmd.Process.Signal(syscall.SIGINT)
 			select {
 			case err = <-done:
 			case <-time.After(30 * time.Second):
 				cmd.Process.Kill()
-				t.Fatal("predict did not stop after the signal")
+				t.Fatal("the command did not stop after the signal")
 			}
 			if err == nil || !strings.Contains(stderr.String(), "interrupted") {
 				t.Errorf("exit %v, stderr %q: want a failure saying interrupted", err, stderr.String())

@@ -50,26 +50,10 @@ func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Wri
 
 // nextChunk reads the next chunk of src into chunk (Source.Next), and
 // returns when ctx is cancelled even while the read waits on a stalled
-// pipe: standard input is usually a blocking file descriptor, whose read
-// closing the source does not end. The read then goes on in the
-// background, into chunk, which the caller must not use again (eachChunk
-// returns).
+// pipe (see interruptible). The read then goes on into chunk, which the
+// caller must not use again (eachChunk returns).
 func nextChunk(ctx context.Context, src *votesio.Source, chunk []int8) (int, error) {
-	type next struct {
-		n   int
-		err error
-	}
-	ch := make(chan next, 1)
-	go func() {
-		n, err := src.Next(chunk)
-		ch <- next{n, err}
-	}()
-	select {
-	case r := <-ch:
-		return r.n, r.err
-	case <-ctx.Done():
-		return 0, interrupted(ctx)
-	}
+	return interruptible(ctx, func() (int, error) { return src.Next(chunk) }, nil)
 }
 
 // cpuChunkBytes bounds the votes of a chunk on the CPU backend: about a
@@ -97,30 +81,48 @@ func chunkRows(src *votesio.Source, rows int) int {
 	return src.ChunkRows(rows)
 }
 
-// openSource opens the votes at path (votesio.Open) and returns when ctx is
-// cancelled (SIGINT, SIGTERM) even while the open waits on a stalled pipe
-// or FIFO for the header: the open then goes on in the background, and a
-// source it still returns is closed.
+// openSource opens the votes at path (votesio.Open), and returns when ctx
+// is cancelled even while the open waits on a stalled pipe or FIFO for the
+// header (see interruptible).
 func openSource(ctx context.Context, path string, conv votesio.Convention) (*votesio.Source, error) {
-	type opened struct {
-		src *votesio.Source
+	return interruptible(ctx, func() (*votesio.Source, error) { return votesio.Open(path, conv) },
+		func(src *votesio.Source) {
+			if src != nil {
+				src.Close()
+			}
+		})
+}
+
+// readGold reads one column of gold labels (fitflags.ReadGold), and
+// returns when ctx is cancelled even while it waits on a stalled pipe.
+func readGold(ctx context.Context, path string, conv votesio.Convention) (votesio.Matrix, error) {
+	return interruptible(ctx, func() (votesio.Matrix, error) { return fitflags.ReadGold(path, conv, 1) }, nil)
+}
+
+// interruptible runs f and returns its results, or the interrupt's error as
+// soon as ctx is cancelled (SIGINT, SIGTERM), even while f waits on a
+// stalled pipe or FIFO, whose read nothing else would end (standard input
+// is a blocking file descriptor). f then goes on in the background, and
+// drop (when not nil) gets what it returns in the end.
+func interruptible[T any](ctx context.Context, f func() (T, error), drop func(T)) (T, error) {
+	type result struct {
+		v   T
 		err error
 	}
-	ch := make(chan opened, 1)
+	ch := make(chan result, 1)
 	go func() {
-		src, err := votesio.Open(path, conv)
-		ch <- opened{src, err}
+		v, err := f()
+		ch <- result{v, err}
 	}()
 	select {
-	case o := <-ch:
-		return o.src, o.err
+	case r := <-ch:
+		return r.v, r.err
 	case <-ctx.Done():
-		go func() {
-			if o := <-ch; o.src != nil {
-				o.src.Close()
-			}
-		}()
-		return nil, interrupted(ctx)
+		if drop != nil {
+			go func() { drop((<-ch).v) }()
+		}
+		var zero T
+		return zero, interrupted(ctx)
 	}
 }
 
