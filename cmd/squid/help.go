@@ -45,6 +45,11 @@ Fits a synthetic task and compares the label model with majority vote.`,
 	"bench": `squid bench [--quick]
 
 Times fit and predict on synthetic data of growing size.`,
+	"version": `squid version (or squid --version)
+
+Prints squid's version (the module's, or the commit it was built from),
+whether it is the CUDA or the CPU-only build, and the Go toolchain and
+platform.`,
 }
 
 // parse parses a command's flags. -h or --help prints the command's usage

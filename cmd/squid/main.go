@@ -82,12 +82,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	if args[0] == "version" || args[0] == "--version" || args[0] == "-version" {
-		cmdVersion(stdout)
-		return nil
+	if args[0] == "--version" || args[0] == "-version" {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"fit": cmdFit, "predict": cmdPredict, "score": cmdScore, "accuracies": cmdAccuracies, "analyze": cmdAnalyze, "demo": cmdDemo, "bench": cmdBench,
+		"version": cmdVersionArgs,
 	}
 	if args[0] == "help" { // squid help CMD is squid CMD -h
 		args = []string{args[1], "-h"}

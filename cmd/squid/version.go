@@ -1,12 +1,25 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"runtime"
 	"runtime/debug"
 	"strings"
 )
+
+// cmdVersionArgs is squid version (or --version) as a command: -h prints
+// its usage, and an argument is an error as for every other command (it
+// was ignored, and squid help version was an unknown command).
+func cmdVersionArgs(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("version", stderr)
+	if err := parse(fs, args, stdout); err != nil {
+		return err
+	}
+	cmdVersion(stdout)
+	return nil
+}
 
 // cmdVersion prints what this binary is: squid's version (the module's,
 // or the commit it was built from), whether it is the CUDA or the

@@ -26,3 +26,21 @@ func TestVersion(t *testing.T) {
 		}
 	}
 }
+
+// squid version takes no argument (one was ignored), and squid help version
+// and squid version -h print its usage (help version was an unknown
+// command).
+func TestVersionArgs(t *testing.T) {
+	for _, args := range [][]string{{"version", "extra"}, {"--version", "extra"}} {
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), args, &out, &errb); err == nil || !strings.Contains(err.Error(), `unexpected argument "extra"`) {
+			t.Errorf("squid %s: %v, want an unexpected argument", strings.Join(args, " "), err)
+		}
+	}
+	for _, args := range [][]string{{"help", "version"}, {"version", "-h"}, {"--version", "--help"}} {
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), args, &out, &errb); err != nil || !strings.HasPrefix(out.String(), "usage: squid version") {
+			t.Errorf("squid %s: %v, printed %q; want the usage", strings.Join(args, " "), err, out.String())
+		}
+	}
+}
