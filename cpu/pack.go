@@ -24,8 +24,8 @@ func packBlock(packed []uint64, block []int8, m, words int) int {
 			c1 := min(c0+64, m)
 			rowMasks(&pos, &neg, block, m, r0, r1, c0, c1-c0)
 			if c1-c0 > 32 {
-				transpose64(&pos)
-				transpose64(&neg)
+				transposeTile(&pos)
+				transposeTile(&neg)
 				for i := c0; i < c1; i++ {
 					packed[2*i*words+w] = pos[i-c0]
 					packed[(2*i+1)*words+w] = neg[i-c0]

@@ -1,0 +1,68 @@
+//go:build amd64 && !purego
+
+package cpu
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// withPackAVX2 runs f with packBlock's AVX2 path on and then off (when
+// this machine has it), so both paths meet the same checks.
+func withPackAVX2(t *testing.T, f func(t *testing.T)) {
+	saved := packAVX2
+	defer func() { packAVX2 = saved }()
+	for _, on := range []bool{true, false} {
+		if on && !saved {
+			continue
+		}
+		packAVX2 = on
+		f(t)
+	}
+}
+
+// The AVX2 transpose equals the bit-by-bit transpose on random, sparse and
+// structured matrices.
+func TestTranspose64AVX2(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("no AVX2 on this machine")
+	}
+	for _, a := range transposeCases(rand.New(rand.NewPCG(21, 22))) {
+		want := naiveTranspose(a)
+		got := a
+		transpose64AVX2(&got)
+		if got != want {
+			t.Fatalf("transpose64AVX2(%x) = %x, want %x", a, got, want)
+		}
+	}
+}
+
+// packBlock gives the same bits with the AVX2 row masks and transpose as
+// with the portable code.
+func TestPackBlockBothPaths(t *testing.T) {
+	withPackAVX2(t, TestPackBlock)
+	withPackAVX2(t, TestPackBlockStaysInBounds)
+	withPackAVX2(t, TestKernelCountsMatchReference)
+}
+
+// The start-up check rejects a transpose or row-mask routine that is
+// wrong in one bit, and accepts this machine's.
+func TestPackAgreesRejectsWrongRoutines(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("no AVX2 on this machine")
+	}
+	if !packAgrees(rowMasksAVX2, transpose64AVX2) {
+		t.Fatal("the AVX2 packing routines disagree with the portable ones")
+	}
+	offTranspose := func(a *[64]uint64) { transpose64AVX2(a); a[63] ^= 1 << 62 }
+	if packAgrees(rowMasksAVX2, offTranspose) {
+		t.Fatal("packAgrees accepted a wrong transpose")
+	}
+	offMasks := func(p *int8, m, rows int, keep uint64, pos, neg *uint64) {
+		rowMasksAVX2(p, m, rows, keep, pos, neg)
+		*neg ^= 1
+	}
+	if packAgrees(offMasks, transpose64AVX2) {
+		t.Fatal("packAgrees accepted wrong row masks")
+	}
+}
