@@ -21,7 +21,10 @@ type Factor struct {
 // A row on which every pattern has probability zero gets the uniform
 // distribution (as FlyingSquid does). Work is split over GOMAXPROCS
 // goroutines; the single-LF, two-pattern case (the common model: one task,
-// independent LFs) runs through a per-LF log-odds table.
+// independent LFs) runs through a per-LF log-odds table, folded into
+// tables of four LFs each from groupedMinRows rows on (see oddsGroups),
+// whose results equal PosteriorReference's to a few units in the last
+// place.
 //
 // Posterior panics unless K = len(base) >= 1, m >= 1, len(out) is a
 // multiple of K, len(votes) = len(out)/K * m, and every factor names LFs
@@ -39,6 +42,12 @@ func Posterior(out []float64, votes []int8, m int, base []float64, factors []Fac
 	if lo, ok := LogOddsTable(m, base, factors); ok {
 		run = func(out []float64, votes []int8, m int, _ []float64, _ []Factor) {
 			logOddsPosterior(out, votes, m, lo)
+		}
+		if n >= groupedMinRows {
+			g := newOddsGroups(lo)
+			run = func(out []float64, votes []int8, _ int, _ []float64, _ []Factor) {
+				g.posterior(out, votes)
+			}
 		}
 	}
 	if workers == 1 {

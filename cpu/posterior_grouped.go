@@ -1,0 +1,160 @@
+package cpu
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// groupedMinRows is the fewest rows for which Posterior folds a log-odds
+// table into groups: building the group tables costs about what a few
+// hundred rows of the per-LF loop do.
+const groupedMinRows = 256
+
+// maxOddsLogit bounds the log-odds for which oddsGroups multiplies odds
+// instead of adding log-odds: exp of it and of its negation are normal
+// float64s (exp(±709.78) is the edge), so no partial product overflows or
+// underflows.
+const maxOddsLogit = 700
+
+// oddsGroups is a log-odds table folded into groups of four LFs, so that
+// one lookup, indexed by four votes read as one 32-bit word, replaces four.
+// The index of a group's votes holds each vote's low two bits (0 for an
+// abstention, 1 for +1, 3 for -1), LF 4g+k's in bits 2k and 2k+1; indices
+// with a 2 in them are no votes and give NaN. The last group covers the
+// m mod 4 LFs left over when m is not a multiple of 4.
+type oddsGroups struct {
+	m    int
+	base float64
+	// sum[g][idx] is the sum of the log-odds contributions of group g's
+	// LFs for the votes idx stands for.
+	sum [][256]float64
+	// odds[g][idx] is exp(sum[g][idx]) and expBase exp(base), set only
+	// when no row's log-odds can leave [-maxOddsLogit, maxOddsLogit]:
+	// then a row's odds are a product of lookups and need no exp.
+	odds    [][256]float64
+	expBase float64
+}
+
+// newOddsGroups folds t into groups of four LFs.
+func newOddsGroups(t LogOdds) *oddsGroups {
+	m := t.LFs()
+	g := &oddsGroups{m: m, base: t.Base(), sum: make([][256]float64, (m+3)/4)}
+	bound := math.Abs(g.base)
+	for k := range g.sum {
+		lfs := min(4, m-4*k)
+		var most float64
+		for idx := range g.sum[k] {
+			x := groupSum(t, 4*k, lfs, idx)
+			g.sum[k][idx] = x
+			if !math.IsNaN(x) {
+				most = max(most, math.Abs(x))
+			}
+		}
+		bound += most
+	}
+	if bound <= maxOddsLogit {
+		g.expBase = math.Exp(g.base)
+		g.odds = make([][256]float64, len(g.sum))
+		for k := range g.odds {
+			for idx, x := range g.sum[k] {
+				g.odds[k][idx] = math.Exp(x)
+			}
+		}
+	}
+	return g
+}
+
+// groupSum returns the sum of the log-odds contributions of LFs lo to
+// lo+lfs-1 voting as the group index idx says, or NaN when idx holds a
+// code that is no vote (2, or anything for an LF past the group's).
+func groupSum(t LogOdds, lo, lfs, idx int) float64 {
+	var x float64
+	for l := 0; l < 4; l++ {
+		code := idx >> (2 * l) & 3
+		if l >= lfs {
+			if code != 0 {
+				return math.NaN()
+			}
+			continue
+		}
+		switch code {
+		case 0:
+			x += t.At(lo+l, 0)
+		case 1:
+			x += t.At(lo+l, 1)
+		case 3:
+			x += t.At(lo+l, -1)
+		default:
+			return math.NaN()
+		}
+	}
+	return x
+}
+
+// groupIndex returns the group index of the four votes at the start of
+// row: each byte's low two bits, moved next to each other by one
+// multiply (no two partial products overlap, so nothing carries into the
+// top byte).
+func groupIndex(row []byte) int {
+	w := binary.LittleEndian.Uint32(row) & 0x03030303
+	return int(w * 0x01041040 >> 24)
+}
+
+// tailIndex returns the group index of the fewer than four votes of row.
+func tailIndex(row []byte) int {
+	idx := 0
+	for k, v := range row {
+		idx |= int(v&3) << (2 * k)
+	}
+	return idx
+}
+
+// posterior writes out (n x 2) for the n rows of votes (n x m), as
+// logOddsPosterior does.
+func (g *oddsGroups) posterior(out []float64, votes []int8) {
+	if g.odds != nil {
+		g.oddsPosterior(out, asBytes(votes))
+		return
+	}
+	g.sumPosterior(out, asBytes(votes))
+}
+
+// oddsPosterior multiplies each row's odds from the group tables:
+// P(Y=-1) = 1/(1+odds), P(Y=+1) = odds/(1+odds).
+func (g *oddsGroups) oddsPosterior(out []float64, votes []byte) {
+	m, full := g.m, g.m/4
+	n := len(out) / 2
+	for r := 0; r < n; r++ {
+		row := votes[r*m : (r+1)*m]
+		e := g.expBase
+		for k := 0; k < full; k++ {
+			e *= g.odds[k][groupIndex(row[4*k:])]
+		}
+		if full < len(g.odds) {
+			e *= g.odds[full][tailIndex(row[4*full:])]
+		}
+		q := 1 / (1 + e)
+		out[2*r] = q
+		out[2*r+1] = e * q
+	}
+}
+
+// sumPosterior adds each row's log-odds from the group tables and takes
+// the logistic function of it, as logOddsPosterior does.
+func (g *oddsGroups) sumPosterior(out []float64, votes []byte) {
+	m, full := g.m, g.m/4
+	n := len(out) / 2
+	for r := 0; r < n; r++ {
+		row := votes[r*m : (r+1)*m]
+		x := g.base
+		for k := 0; k < full; k++ {
+			x += g.sum[k][groupIndex(row[4*k:])]
+		}
+		if full < len(g.sum) {
+			x += g.sum[full][tailIndex(row[4*full:])]
+		}
+		p := 1 / (1 + math.Exp(-x))
+		out[2*r] = 1 - p
+		out[2*r+1] = p
+	}
+}

@@ -1,0 +1,121 @@
+package cpu
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// The multiply in groupIndex gives the index tailIndex builds vote by
+// vote, for all 81 combinations of four votes.
+func TestGroupIndexMatchesTail(t *testing.T) {
+	for c := 0; c < 81; c++ {
+		row := make([]byte, 4)
+		for k, x := 0, c; k < 4; k, x = k+1, x/3 {
+			row[k] = byte(int8(x%3 - 1))
+		}
+		if g, w := groupIndex(row), tailIndex(row); g != w {
+			t.Fatalf("votes %v: groupIndex %d, tailIndex %d", row, g, w)
+		}
+	}
+}
+
+// allVoteRows returns every row of m votes (3^m rows), repeated until
+// there are at least n rows.
+func allVoteRows(m, n int) []int8 {
+	var votes []int8
+	for len(votes) < n*m || len(votes) == 0 {
+		for c := 0; c < int(math.Pow(3, float64(m))); c++ {
+			for k, x := 0, c; k < m; k, x = k+1, x/3 {
+				votes = append(votes, int8(x%3-1))
+			}
+		}
+	}
+	return votes
+}
+
+// groupedCase checks the grouped posterior of t on votes against the
+// per-LF loop (and PosteriorReference when the odds cannot overflow),
+// and that it took the odds path exactly when wantOdds.
+func groupedCase(t *testing.T, name string, lo LogOdds, votes []int8, wantOdds bool) {
+	t.Helper()
+	m := lo.LFs()
+	n := len(votes) / m
+	g := newOddsGroups(lo)
+	if (g.odds != nil) != wantOdds {
+		t.Fatalf("%s: odds path %v, want %v", name, g.odds != nil, wantOdds)
+	}
+	got, plain, ref, pub := make([]float64, 2*n), make([]float64, 2*n), make([]float64, 2*n), make([]float64, 2*n)
+	g.posterior(got, votes)
+	logOddsPosterior(plain, votes, m, lo)
+	base, fs := lo.Factors()
+	Posterior(pub, votes, m, base, fs)
+	if wantOdds {
+		PosteriorReference(ref, votes, m, base, fs)
+	} else {
+		copy(ref, plain) // the reference's products overflow here
+	}
+	for i := range got {
+		if math.Abs(got[i]-plain[i]) > 1e-12 || math.Abs(got[i]-ref[i]) > 1e-12 || math.Abs(pub[i]-ref[i]) > 1e-12 || math.IsNaN(got[i]) {
+			t.Fatalf("%s: row %d entry %d: grouped %v, Posterior %v, per-LF %v, reference %v", name, i/2, i%2, got[i], pub[i], plain[i], ref[i])
+		}
+	}
+}
+
+// The grouped posterior equals the per-LF loop and the reference for
+// every combination of votes of up to 6 LFs (so every group-table entry
+// and every tail width), for odd m with tails, on row counts on both
+// sides of groupedMinRows, and through the log-odds sums when the odds
+// could overflow.
+func TestGroupedPosteriorMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	table := func(m int, scale float64) LogOdds {
+		lo := NewLogOdds(m)
+		for i := range lo {
+			lo[i] = scale * r.NormFloat64()
+		}
+		return lo
+	}
+	for m := 1; m <= 6; m++ {
+		groupedCase(t, fmt.Sprintf("all votes m=%d", m), table(m, 1), allVoteRows(m, groupedMinRows), true)
+	}
+	for _, m := range []int{7, 9, 13, 20, 21, 50, 203} {
+		for _, n := range []int{1, groupedMinRows - 1, groupedMinRows, 3001} {
+			votes := randomVotes(r, n, m, 0.3)
+			groupedCase(t, fmt.Sprintf("m=%d n=%d", m, n), table(m, 0.5), votes, true)
+			// Log-odds of hundreds per vote: the sums could pass 700.
+			groupedCase(t, fmt.Sprintf("large m=%d n=%d", m, n), table(m, 300), votes, false)
+		}
+	}
+}
+
+// Near the edge of the odds path: log-odds up to ±maxOddsLogit give
+// probabilities equal to the logistic function's, the tiny ones to a few
+// units in the last place.
+func TestGroupedPosteriorExtremeOdds(t *testing.T) {
+	for _, base := range []float64{-maxOddsLogit + 8, maxOddsLogit - 8} {
+		lo := NewLogOdds(8)
+		lo.SetBase(base)
+		for i := 0; i < 8; i++ {
+			lo.Add(i, 1, 1)
+			lo.Add(i, -1, -1)
+		}
+		votes := allVoteRows(8, 1)
+		groupedCase(t, fmt.Sprintf("base %v", base), lo, votes, true)
+		got := make([]float64, 2*len(votes)/8)
+		newOddsGroups(lo).posterior(got, votes)
+		// Both probabilities to a few units in the last place, even the
+		// one the per-LF loop rounds to 0 as 1 - p.
+		for i := range got {
+			x := lo.Logit(votes[i/2*8 : i/2*8+8])
+			want := 1 / (1 + math.Exp(-x))
+			if i%2 == 0 {
+				want = 1 / (1 + math.Exp(x))
+			}
+			if rel := math.Abs(got[i]-want) / want; rel > 1e-13 {
+				t.Fatalf("base %v entry %d: %v, want %v (relative error %v)", base, i, got[i], want, rel)
+			}
+		}
+	}
+}
