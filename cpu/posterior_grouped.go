@@ -95,16 +95,20 @@ func groupSum(t LogOdds, lo, lfs, idx int) float64 {
 // row: each byte's low two bits, moved next to each other by one
 // multiply (no two partial products overlap, so nothing carries into the
 // top byte).
-func groupIndex(row []byte) int {
+func groupIndex(row []byte) uint8 {
 	w := binary.LittleEndian.Uint32(row) & 0x03030303
-	return int(w * 0x01041040 >> 24)
+	return uint8(w * 0x01041040 >> 24)
 }
 
-// tailIndex returns the group index of the fewer than four votes of row.
-func tailIndex(row []byte) int {
-	idx := 0
-	for k, v := range row {
-		idx |= int(v&3) << (2 * k)
+// tailIndex returns the group index of the t < 4 votes at votes[at:]:
+// through one 32-bit read, masked, where four bytes are there to read.
+func tailIndex(votes []byte, at, t int) uint8 {
+	if at+4 <= len(votes) {
+		return groupIndex(votes[at:at+4]) & (1<<(2*t) - 1)
+	}
+	var idx uint8
+	for k, v := range votes[at : at+t] {
+		idx |= v & 3 << (2 * k)
 	}
 	return idx
 }
@@ -120,19 +124,27 @@ func (g *oddsGroups) posterior(out []float64, votes []int8) {
 }
 
 // oddsPosterior multiplies each row's odds from the group tables:
-// P(Y=-1) = 1/(1+odds), P(Y=+1) = odds/(1+odds).
+// P(Y=-1) = 1/(1+odds), P(Y=+1) = odds/(1+odds). Two running products,
+// over the even and the odd groups, halve the chain of dependent
+// multiplies.
 func (g *oddsGroups) oddsPosterior(out []float64, votes []byte) {
 	m, full := g.m, g.m/4
-	n := len(out) / 2
-	for r := 0; r < n; r++ {
-		row := votes[r*m : (r+1)*m]
-		e := g.expBase
-		for k := 0; k < full; k++ {
-			e *= g.odds[k][groupIndex(row[4*k:])]
+	tabs, tail := g.odds[:full], g.odds[full:]
+	for r := 0; r < len(out)/2; r++ {
+		row := votes[r*m : r*m+m]
+		e0, e1 := g.expBase, 1.0
+		k := 0
+		for ; k+1 < len(tabs); k += 2 {
+			e0 *= tabs[k][groupIndex(row[4*k:4*k+4])]
+			e1 *= tabs[k+1][groupIndex(row[4*k+4:4*k+8])]
 		}
-		if full < len(g.odds) {
-			e *= g.odds[full][tailIndex(row[4*full:])]
+		if k < len(tabs) {
+			e0 *= tabs[k][groupIndex(row[4*k:4*k+4])]
 		}
+		if len(tail) > 0 {
+			e1 *= tail[0][tailIndex(votes, r*m+4*full, m%4)]
+		}
+		e := e0 * e1
 		q := 1 / (1 + e)
 		out[2*r] = q
 		out[2*r+1] = e * q
@@ -143,15 +155,15 @@ func (g *oddsGroups) oddsPosterior(out []float64, votes []byte) {
 // the logistic function of it, as logOddsPosterior does.
 func (g *oddsGroups) sumPosterior(out []float64, votes []byte) {
 	m, full := g.m, g.m/4
-	n := len(out) / 2
-	for r := 0; r < n; r++ {
-		row := votes[r*m : (r+1)*m]
+	tabs, tail := g.sum[:full], g.sum[full:]
+	for r := 0; r < len(out)/2; r++ {
+		row := votes[r*m : r*m+m]
 		x := g.base
-		for k := 0; k < full; k++ {
-			x += g.sum[k][groupIndex(row[4*k:])]
+		for k := range tabs {
+			x += tabs[k][groupIndex(row[4*k:4*k+4])]
 		}
-		if full < len(g.sum) {
-			x += g.sum[full][tailIndex(row[4*full:])]
+		if len(tail) > 0 {
+			x += tail[0][tailIndex(votes, r*m+4*full, m%4)]
 		}
 		p := 1 / (1 + math.Exp(-x))
 		out[2*r] = 1 - p

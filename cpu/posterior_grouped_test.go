@@ -8,15 +8,19 @@ import (
 )
 
 // The multiply in groupIndex gives the index tailIndex builds vote by
-// vote, for all 81 combinations of four votes.
+// vote, for all 81 combinations of four votes and every tail width.
 func TestGroupIndexMatchesTail(t *testing.T) {
 	for c := 0; c < 81; c++ {
 		row := make([]byte, 4)
 		for k, x := 0, c; k < 4; k, x = k+1, x/3 {
 			row[k] = byte(int8(x%3 - 1))
 		}
-		if g, w := groupIndex(row), tailIndex(row); g != w {
-			t.Fatalf("votes %v: groupIndex %d, tailIndex %d", row, g, w)
+		// tailIndex through its 32-bit read and byte by byte.
+		for lfs := 1; lfs <= 4; lfs++ {
+			g := groupIndex(row) & (1<<(2*lfs) - 1)
+			if w, b := tailIndex(row, 0, lfs), tailIndex(row[:lfs], 0, lfs); g != w || g != b {
+				t.Fatalf("votes %v, %d LFs: groupIndex %d, tailIndex %d and %d", row, lfs, g, w, b)
+			}
 		}
 	}
 }
