@@ -66,3 +66,28 @@ func TestPackAgreesRejectsWrongRoutines(t *testing.T) {
 		t.Fatal("packAgrees accepted wrong row masks")
 	}
 }
+
+// The vote check gives the same answers without its AVX2 path, and the
+// start-up check rejects a bounds routine wrong in one byte.
+func TestValidVotesBothPaths(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("no AVX2 on this machine")
+	}
+	if !votesBoundsAgree(votesBoundsAVX2) {
+		t.Fatal("the AVX2 vote bounds disagree with their definition")
+	}
+	off := func(p *byte, vecs int) (uint8, uint8) {
+		hi, nz := votesBoundsAVX2(p, vecs)
+		if *p == 3 {
+			hi = 2
+		}
+		return hi, nz
+	}
+	if votesBoundsAgree(off) {
+		t.Fatal("votesBoundsAgree accepted a wrong routine")
+	}
+	saved := validAVX2
+	defer func() { validAVX2 = saved }()
+	validAVX2 = false
+	TestValidVotesMatchesPlain(t)
+}
