@@ -2,56 +2,6 @@
 
 #include "textflag.h"
 
-// The masks of the six rounds of a 64 x 64 bit transpose (Hacker's
-// Delight, 7-3), as transpose64 computes them. The rounds of distance 1
-// and 2 pair lanes of one register: their masks and shift counts differ
-// between the lane that holds the lower row of a pair (shifted left, mask
-// moved up by the distance) and the one that holds the upper row.
-DATA hmask1<>+0(SB)/8, $0xaaaaaaaaaaaaaaaa
-DATA hmask1<>+8(SB)/8, $0x5555555555555555
-DATA hmask1<>+16(SB)/8, $0xaaaaaaaaaaaaaaaa
-DATA hmask1<>+24(SB)/8, $0x5555555555555555
-GLOBL hmask1<>(SB), RODATA|NOPTR, $32
-
-DATA left1<>+0(SB)/8, $1
-DATA left1<>+8(SB)/8, $64
-DATA left1<>+16(SB)/8, $1
-DATA left1<>+24(SB)/8, $64
-GLOBL left1<>(SB), RODATA|NOPTR, $32
-
-DATA right1<>+0(SB)/8, $64
-DATA right1<>+8(SB)/8, $1
-DATA right1<>+16(SB)/8, $64
-DATA right1<>+24(SB)/8, $1
-GLOBL right1<>(SB), RODATA|NOPTR, $32
-
-DATA hmask2<>+0(SB)/8, $0xcccccccccccccccc
-DATA hmask2<>+8(SB)/8, $0xcccccccccccccccc
-DATA hmask2<>+16(SB)/8, $0x3333333333333333
-DATA hmask2<>+24(SB)/8, $0x3333333333333333
-GLOBL hmask2<>(SB), RODATA|NOPTR, $32
-
-DATA left2<>+0(SB)/8, $2
-DATA left2<>+8(SB)/8, $2
-DATA left2<>+16(SB)/8, $64
-DATA left2<>+24(SB)/8, $64
-GLOBL left2<>(SB), RODATA|NOPTR, $32
-
-DATA right2<>+0(SB)/8, $64
-DATA right2<>+8(SB)/8, $64
-DATA right2<>+16(SB)/8, $2
-DATA right2<>+24(SB)/8, $2
-GLOBL right2<>(SB), RODATA|NOPTR, $32
-
-DATA vmask4<>+0(SB)/8, $0x0f0f0f0f0f0f0f0f
-GLOBL vmask4<>(SB), RODATA|NOPTR, $8
-DATA vmask8<>+0(SB)/8, $0x00ff00ff00ff00ff
-GLOBL vmask8<>(SB), RODATA|NOPTR, $8
-DATA vmask16<>+0(SB)/8, $0x0000ffff0000ffff
-GLOBL vmask16<>(SB), RODATA|NOPTR, $8
-DATA vmask32<>+0(SB)/8, $0x00000000ffffffff
-GLOBL vmask32<>(SB), RODATA|NOPTR, $8
-
 // HROUND swaps, in register a (four rows), the off-diagonal bits of the
 // row pairs whose partner rows b the caller has put in Y4: the lower
 // row becomes a ^ ((a ^ b<<j) & mask<<j) and the upper a ^ ((a ^ b>>j) &
@@ -76,6 +26,39 @@ GLOBL vmask32<>(SB), RODATA|NOPTR, $8
 	VPSLLQ $j, Y4, Y4 \
 	VPXOR  Y4, lo, lo
 
+// ROUNDS4 makes the rounds of distance j (registers Y0, Y2 with the next
+// ones) and k (Y0, Y1 with Y2, Y3), with their masks mj and mk.
+#define ROUNDS4(j, mj, k, mk) \
+	VROUND(Y0, Y1, j, mj) \
+	VROUND(Y2, Y3, j, mj) \
+	VROUND(Y0, Y2, k, mk) \
+	VROUND(Y1, Y3, k, mk)
+
+// LANES makes the round that perm's partner lanes (perm $0x4e) define
+// on each of Y0 to Y3.
+#define LANES(perm, left, right, m) \
+	perm $0x4e, Y0, Y4        \
+	HROUND(Y0, left, right, m) \
+	perm $0x4e, Y1, Y4        \
+	HROUND(Y1, left, right, m) \
+	perm $0x4e, Y2, Y4        \
+	HROUND(Y2, left, right, m) \
+	perm $0x4e, Y3, Y4        \
+	HROUND(Y3, left, right, m)
+
+// LOAD4 and STORE4 move Y0 to Y3 from and to SI, s bytes apart.
+#define LOAD4(s) \
+	VMOVDQU (SI), Y0      \
+	VMOVDQU s(SI), Y1     \
+	VMOVDQU (2*s)(SI), Y2 \
+	VMOVDQU (3*s)(SI), Y3
+
+#define STORE4(s) \
+	VMOVDQU Y0, (SI)      \
+	VMOVDQU Y1, s(SI)     \
+	VMOVDQU Y2, (2*s)(SI) \
+	VMOVDQU Y3, (3*s)(SI)
+
 // func transpose64AVX2(a *[64]uint64)
 //
 // Transposes the 64 x 64 bit matrix at a in place, as transpose64 does.
@@ -86,73 +69,61 @@ GLOBL vmask32<>(SB), RODATA|NOPTR, $8
 // registers (16 rows), pass two those of distance 16 and 32 on each group
 // of registers 4 apart.
 TEXT ·transpose64AVX2(SB), NOSPLIT, $0-8
-	MOVQ         a+0(FP), DI
-	VMOVDQU      hmask1<>(SB), Y6
-	VMOVDQU      left1<>(SB), Y7
-	VMOVDQU      right1<>(SB), Y8
-	VMOVDQU      hmask2<>(SB), Y9
-	VMOVDQU      left2<>(SB), Y10
-	VMOVDQU      right2<>(SB), Y11
-	VPBROADCASTQ vmask4<>(SB), Y12
-	VPBROADCASTQ vmask8<>(SB), Y13
-	VPBROADCASTQ vmask16<>(SB), Y14
-	VPBROADCASTQ vmask32<>(SB), Y15
+	MOVQ a+0(FP), DI
+
+	// The masks of the six rounds, made as transpose64 makes them: the
+	// mask of distance j/2 is that of distance j XOR itself shifted by
+	// j/2. The rounds of distance 1 and 2 pair lanes of one register:
+	// their masks and shift counts differ between the lane that holds the
+	// lower row of a pair (shifted left, mask moved up by the distance;
+	// a count of 64 gives 0) and the one that holds the upper row.
+	VPCMPEQB Y0, Y0, Y0
+	VPSRLQ   $32, Y0, Y15          // distance 32: 0x00000000ffffffff
+	VPSLLQ   $16, Y15, Y1
+	VPXOR    Y1, Y15, Y14          // 16: 0x0000ffff0000ffff
+	VPSLLQ   $8, Y14, Y1
+	VPXOR    Y1, Y14, Y13          // 8: 0x00ff00ff00ff00ff
+	VPSLLQ   $4, Y13, Y1
+	VPXOR    Y1, Y13, Y12          // 4: 0x0f0f0f0f0f0f0f0f
+	VPSLLQ   $2, Y12, Y1
+	VPXOR    Y1, Y12, Y2           // 2: 0x3333333333333333
+	VPSLLQ   $1, Y2, Y1
+	VPXOR    Y1, Y2, Y3            // 1: 0x5555555555555555
+	VPSLLQ   $2, Y2, Y1
+	VPBLENDD $0xf0, Y2, Y1, Y9     // lanes 0, 1 pair with lanes 2, 3
+	VPSLLQ   $1, Y3, Y1
+	VPBLENDD $0xcc, Y3, Y1, Y6     // lanes 0, 2 pair with lanes 1, 3
+	VPSRLQ   $63, Y0, Y1           // shift counts 1,
+	VPADDQ   Y1, Y1, Y2            // 2
+	VPSLLQ   $6, Y1, Y3            // and 64
+	VPBLENDD $0xcc, Y3, Y1, Y7     // left shifts 1, 64, 1, 64
+	VPBLENDD $0xcc, Y1, Y3, Y8     // right shifts 64, 1, 64, 1
+	VPBLENDD $0xf0, Y3, Y2, Y10    // left shifts 2, 2, 64, 64
+	VPBLENDD $0xf0, Y2, Y3, Y11    // right shifts 64, 64, 2, 2
 
 	MOVQ DI, SI
 	MOVQ $4, CX
 
 near:
-	VMOVDQU (SI), Y0
-	VMOVDQU 32(SI), Y1
-	VMOVDQU 64(SI), Y2
-	VMOVDQU 96(SI), Y3
-	VPSHUFD $0x4e, Y0, Y4
-	HROUND(Y0, Y7, Y8, Y6)
-	VPSHUFD $0x4e, Y1, Y4
-	HROUND(Y1, Y7, Y8, Y6)
-	VPSHUFD $0x4e, Y2, Y4
-	HROUND(Y2, Y7, Y8, Y6)
-	VPSHUFD $0x4e, Y3, Y4
-	HROUND(Y3, Y7, Y8, Y6)
-	VPERMQ $0x4e, Y0, Y4
-	HROUND(Y0, Y10, Y11, Y9)
-	VPERMQ $0x4e, Y1, Y4
-	HROUND(Y1, Y10, Y11, Y9)
-	VPERMQ $0x4e, Y2, Y4
-	HROUND(Y2, Y10, Y11, Y9)
-	VPERMQ $0x4e, Y3, Y4
-	HROUND(Y3, Y10, Y11, Y9)
-	VROUND(Y0, Y1, 4, Y12)
-	VROUND(Y2, Y3, 4, Y12)
-	VROUND(Y0, Y2, 8, Y13)
-	VROUND(Y1, Y3, 8, Y13)
-	VMOVDQU Y0, (SI)
-	VMOVDQU Y1, 32(SI)
-	VMOVDQU Y2, 64(SI)
-	VMOVDQU Y3, 96(SI)
-	ADDQ    $128, SI
-	DECQ    CX
-	JNZ     near
+	LOAD4(32)
+	LANES(VPSHUFD, Y7, Y8, Y6)  // distance 1: lanes 0, 2 with 1, 3
+	LANES(VPERMQ, Y10, Y11, Y9) // distance 2: lanes 0, 1 with 2, 3
+	ROUNDS4(4, Y12, 8, Y13)
+	STORE4(32)
+	ADDQ $128, SI
+	DECQ CX
+	JNZ  near
 
 	MOVQ DI, SI
 	MOVQ $4, CX
 
 far:
-	VMOVDQU (SI), Y0
-	VMOVDQU 128(SI), Y1
-	VMOVDQU 256(SI), Y2
-	VMOVDQU 384(SI), Y3
-	VROUND(Y0, Y1, 16, Y14)
-	VROUND(Y2, Y3, 16, Y14)
-	VROUND(Y0, Y2, 32, Y15)
-	VROUND(Y1, Y3, 32, Y15)
-	VMOVDQU Y0, (SI)
-	VMOVDQU Y1, 128(SI)
-	VMOVDQU Y2, 256(SI)
-	VMOVDQU Y3, 384(SI)
-	ADDQ    $32, SI
-	DECQ    CX
-	JNZ     far
+	LOAD4(128)
+	ROUNDS4(16, Y14, 32, Y15)
+	STORE4(128)
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  far
 
 	VZEROUPPER
 	RET
