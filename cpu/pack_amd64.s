@@ -46,3 +46,38 @@ rowloop:
 rowdone:
 	VZEROUPPER
 	RET
+
+// func rowMasksNarrowAVX2(p *int8, m, rows int, keep uint64, pos, neg *uint64)
+//
+// rowMasksAVX2 for at most 32 LFs: one 32-byte load a row. The caller
+// makes sure 32 bytes are there for every row.
+TEXT ·rowMasksNarrowAVX2(SB), NOSPLIT, $0-48
+	MOVQ     p+0(FP), SI
+	MOVQ     m+8(FP), R8
+	MOVQ     rows+16(FP), CX
+	MOVQ     keep+24(FP), R11
+	MOVQ     pos+32(FP), DI
+	MOVQ     neg+40(FP), R10
+	VPCMPEQB Y15, Y15, Y15
+	VPABSB   Y15, Y14 // +1 in every byte
+
+narrowloop:
+	TESTQ     CX, CX
+	JZ        narrowdone
+	VMOVDQU   (SI), Y0
+	VPMOVMSKB Y0, AX
+	ANDQ      R11, AX
+	MOVQ      AX, (R10)
+	VPCMPEQB  Y14, Y0, Y0
+	VPMOVMSKB Y0, AX
+	ANDQ      R11, AX
+	MOVQ      AX, (DI)
+	ADDQ      R8, SI
+	ADDQ      $8, DI
+	ADDQ      $8, R10
+	DECQ      CX
+	JMP       narrowloop
+
+narrowdone:
+	VZEROUPPER
+	RET

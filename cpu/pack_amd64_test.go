@@ -51,19 +51,26 @@ func TestPackAgreesRejectsWrongRoutines(t *testing.T) {
 	if !hasAVX2 {
 		t.Skip("no AVX2 on this machine")
 	}
-	if !packAgrees(rowMasksAVX2, transpose64AVX2) {
+	masks := map[int]rowMasksFunc{64: rowMasksAVX2, 32: rowMasksNarrowAVX2}
+	if !packAgrees(transpose64AVX2, masks) {
 		t.Fatal("the AVX2 packing routines disagree with the portable ones")
 	}
 	offTranspose := func(a *[64]uint64) { transpose64AVX2(a); a[63] ^= 1 << 62 }
-	if packAgrees(rowMasksAVX2, offTranspose) {
+	if packAgrees(offTranspose, masks) {
 		t.Fatal("packAgrees accepted a wrong transpose")
 	}
-	offMasks := func(p *int8, m, rows int, keep uint64, pos, neg *uint64) {
-		rowMasksAVX2(p, m, rows, keep, pos, neg)
-		*neg ^= 1
-	}
-	if packAgrees(offMasks, transpose64AVX2) {
-		t.Fatal("packAgrees accepted wrong row masks")
+	for widest, f := range masks {
+		off := func(p *int8, m, rows int, keep uint64, pos, neg *uint64) {
+			f(p, m, rows, keep, pos, neg)
+			*neg ^= 1
+		}
+		if packAgrees(transpose64AVX2, map[int]rowMasksFunc{widest: off}) {
+			t.Fatalf("packAgrees accepted wrong row masks of %d votes", widest)
+		}
+		// A routine that reads fewer votes than it claims to.
+		if widest == 32 && packAgrees(transpose64AVX2, map[int]rowMasksFunc{64: f}) {
+			t.Fatal("packAgrees accepted 32-vote row masks for 64 votes")
+		}
 	}
 }
 

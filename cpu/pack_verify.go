@@ -1,11 +1,17 @@
 package cpu
 
-// packAgrees tells whether the vector row masks and 64 x 64 bit transpose
-// of this machine equal the portable rowMasks loop and transpose64 on
-// pseudo-random votes and bits, so packBlock never uses a vector path that
-// is wrong on this CPU; it costs a few microseconds at start-up. The
-// cross-check tests compare them on many more cases.
-func packAgrees(rowMasks func(p *int8, m, rows int, keep uint64, pos, neg *uint64), transpose func(a *[64]uint64)) bool {
+// rowMasksFunc is the signature of the vector row-mask routines: for each
+// of rows rows, m bytes apart from p, the votes at the row's start become
+// bit k of pos (vote +1) and of neg (vote -1), ANDed with keep.
+type rowMasksFunc func(p *int8, m, rows int, keep uint64, pos, neg *uint64)
+
+// packAgrees tells whether a vector 64 x 64 bit transpose and row-mask
+// routines (each reading up to widest votes a row) equal transpose64 and
+// the vote definitions on pseudo-random bits and votes, so packBlock never
+// uses a vector path that is wrong on this CPU; it costs a few
+// microseconds at start-up. The cross-check tests compare them on many
+// more cases.
+func packAgrees(transpose func(a *[64]uint64), rowMasks map[int]rowMasksFunc) bool {
 	next := xorshift(0x2545F4914F6CDD1D)
 	for round := 0; round < 4; round++ {
 		var a, want [64]uint64
@@ -19,13 +25,24 @@ func packAgrees(rowMasks func(p *int8, m, rows int, keep uint64, pos, neg *uint6
 			return false
 		}
 	}
+	for widest, masks := range rowMasks {
+		if !rowMasksAgree(masks, widest, next) {
+			return false
+		}
+	}
+	return true
+}
+
+// rowMasksAgree checks rowMasks, which reads up to widest votes a row, on
+// votes drawn from next.
+func rowMasksAgree(rowMasks rowMasksFunc, widest int, next func() uint64) bool {
 	for _, m := range []int{64, 65, 100} {
 		const rows = 64
 		block := make([]int8, rows*m)
 		for i := range block {
 			block[i] = int8(next()%3) - 1
 		}
-		for _, width := range []int{1, 33, 64} {
+		for _, width := range []int{1, widest/2 + 1, widest} {
 			var pos, neg, wpos, wneg [64]uint64
 			keep := ^uint64(0) >> (64 - width)
 			rowMasks(&block[0], m, rows-1, keep, &pos[0], &neg[0])
