@@ -7,8 +7,9 @@ import (
 
 // groupedMinRows is the fewest rows for which Posterior folds a log-odds
 // table into groups: building the group tables costs about what a few
-// hundred rows of the per-LF loop do.
-const groupedMinRows = 256
+// hundred rows of the per-LF loop do, whatever the number of LFs (both
+// grow with it).
+const groupedMinRows = 1024
 
 // maxOddsLogit bounds the log-odds for which oddsGroups multiplies odds
 // instead of adding log-odds: exp of it and of its negation are normal
