@@ -102,3 +102,26 @@ func TestLoadRederivesImpossibleWarning(t *testing.T) {
 		t.Errorf("loaded warnings %q, the fit's %q", loaded.Warnings(), m.Warnings())
 	}
 }
+
+// TestLoadRejectsDuplicateKeys: encoding/json keeps the last of two equal
+// keys, so a hand-edited model with "rows" (or a marginal's "values")
+// given twice used to load one of them silently.
+func TestLoadRejectsDuplicateKeys(t *testing.T) {
+	b, err := json.Marshal(savedDoc(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(bytes.NewReader(b)); err != nil {
+		t.Fatalf("the document as saved: %v", err)
+	}
+	for _, edit := range []struct{ old, new string }{
+		{`{`, `{"rows":7,`},
+		{`"values":[`, `"values":[0.5,0.5],"values":[`},
+	} {
+		doc := strings.Replace(string(b), edit.old, edit.new, 1)
+		_, err := Load(strings.NewReader(doc))
+		if err == nil || !strings.Contains(err.Error(), "given twice") {
+			t.Errorf("%s: error %v, want a key given twice", edit.new, err)
+		}
+	}
+}

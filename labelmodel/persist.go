@@ -2,10 +2,13 @@ package labelmodel
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"slices"
+
+	"github.com/squid-ws/squid/internal/strictjson"
 )
 
 // FormatName and FormatVersion identify the JSON document written by Save.
@@ -89,13 +92,14 @@ func (m *Model) Save(w io.Writer) error {
 // edited and is refused; delete the field to keep a deliberate edit.
 func Load(r io.Reader) (*Model, error) {
 	var doc savedModel
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
+	b, err := io.ReadAll(r)
+	if err != nil {
 		return nil, fmt.Errorf("labelmodel: reading model: %w", err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if err := strictjson.Decode(b, &doc); errors.Is(err, strictjson.ErrTrailingData) {
 		return nil, fmt.Errorf("labelmodel: %w: data after the model document", ErrCorruptModel)
+	} else if err != nil {
+		return nil, fmt.Errorf("labelmodel: reading model: %w", err)
 	}
 	if doc.Format != FormatName {
 		return nil, fmt.Errorf("labelmodel: not a squid label model (format %q)", doc.Format)

@@ -26,6 +26,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/squid-ws/squid/cpu"
+	"github.com/squid-ws/squid/internal/strictjson"
 	"github.com/squid-ws/squid/labelmodel"
 )
 
@@ -388,16 +389,17 @@ var ErrCorruptModel = errors.New("corrupted model")
 // 1), the accuracies (m probabilities) and k binary models of one graph.
 func Load(r io.Reader) (*Model, error) {
 	var doc savedModel
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("multiclass: reading model: %w", err)
-	}
 	bad := func(format string, a ...any) (*Model, error) {
 		return nil, fmt.Errorf("multiclass: %w: "+format, append([]any{ErrCorruptModel}, a...)...)
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("multiclass: reading model: %w", err)
+	}
+	if err := strictjson.Decode(b, &doc); errors.Is(err, strictjson.ErrTrailingData) {
 		return bad("data after the model document")
+	} else if err != nil {
+		return nil, fmt.Errorf("multiclass: reading model: %w", err)
 	}
 	if doc.Format != FormatName {
 		return nil, fmt.Errorf("multiclass: not a squid multiclass model (format %q)", doc.Format)

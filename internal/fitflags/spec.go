@@ -1,13 +1,11 @@
 package fitflags
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"strings"
 
+	"github.com/squid-ws/squid/internal/strictjson"
 	"github.com/squid-ws/squid/labelmodel"
 )
 
@@ -44,17 +42,14 @@ func ReadSpecFile(path string) (labelmodel.Spec, error) {
 	return spec, nil
 }
 
-// ParseSpec reads graph.json strictly: unknown fields and data after the
-// graph object are errors.
+// ParseSpec reads graph.json strictly: unknown fields, a key given twice
+// and data after the graph object are errors.
 func ParseSpec(b []byte) (labelmodel.Spec, error) {
 	var spec labelmodel.Spec
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&spec); err != nil {
-		return spec, fmt.Errorf("bad graph file: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
+	if err := strictjson.Decode(b, &spec); errors.Is(err, strictjson.ErrTrailingData) {
 		return spec, errors.New("bad graph file: data after the graph object")
+	} else if err != nil {
+		return spec, fmt.Errorf("bad graph file: %w", err)
 	}
 	return spec, nil
 }
