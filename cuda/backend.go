@@ -137,7 +137,9 @@ func Register() error {
 }
 
 // selfTest runs every GPU operation the backend uses on small random
-// inputs and compares it with the CPU.
+// inputs and compares it with the CPU; the counts with the kernels the
+// device counts with (CountKernels: the tensor-core kernel on compute
+// capability 8.0 and newer), from host and from device memory.
 func selfTest(d *Device) error {
 	r := rand.New(rand.NewPCG(7, 7))
 	const n, m = 70001, 19
@@ -151,7 +153,7 @@ func selfTest(d *Device) error {
 		return fmt.Errorf("cuda: self-test: %v", err)
 	}
 	if !slices.Equal(got.Pos, want.Pos) || !slices.Equal(got.Neg, want.Neg) || !slices.Equal(got.Pairs, want.Pairs) {
-		return errors.New("cuda: self-test: GPU vote counts differ from the CPU's; not using the GPU")
+		return fmt.Errorf("cuda: self-test: GPU vote counts (%s) differ from the CPU's; not using the GPU", d.CountKernels())
 	}
 	if err := selfTestCountDevice(d, votes, m, want); err != nil {
 		return err

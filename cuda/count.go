@@ -20,9 +20,18 @@ const defaultChunkBytes = 64 << 20
 // over), so that the word range is split finely enough to fill the GPU.
 const pairBlocksTarget = 132 * 16
 
-// countShape is the launch shape of the pack and pair-count kernels for
-// rows x m votes.
+// mmaBlocksTarget is the number of squid_pair_counts_mma blocks a launch
+// aims at: 4 waves of the H200's 132 SMs, each holding one block (512
+// threads of 128 registers fill its register file).
+const mmaBlocksTarget = 132 * 4
+
+// countShape is the launch shape of the counting kernels for rows x m
+// votes: squid_pair_counts_mma when mma is set (no bitsets), else the pack
+// and pair-count kernels.
 type countShape struct {
+	mma              bool
+	mmaGrid          dim3  // squid_pair_counts_mma: work units x row slices
+	mmaRows          int64 // squid_pair_counts_mma: rows per block
 	words            int64 // 32-row words per LF
 	packWords        int64 // squid_pack: words per block
 	packLFs          int64 // squid_pack: LFs per block (column chunk)
@@ -33,8 +42,22 @@ type countShape struct {
 	countsLen, bitsN int64 // uint64 counts (m*m*4), words of one bitset (m*words)
 }
 
-func newCountShape(rows, m int) countShape {
+func newCountShape(rows, m int, mma bool) countShape {
 	var s countShape
+	s.countsLen = int64(m) * int64(m) * 4
+	if mma {
+		// Enough row slices to fill the GPU, whole steps of MMARows, at
+		// most 65,535 of them (grid y), each under 2^31 rows (int32
+		// accumulators).
+		T := int64(blocks(int64(m), kernels.MMALFs))
+		units := T * T
+		per := (int64(rows)*units/mmaBlocksTarget + kernels.MMARows - 1) / kernels.MMARows * kernels.MMARows
+		per = max(per, kernels.MMARows, (int64(rows)+65534)/65535)
+		per = (per + kernels.MMARows - 1) / kernels.MMARows * kernels.MMARows
+		s.mma, s.mmaRows = true, per
+		s.mmaGrid = dim3{int(units), blocks(int64(rows), per), 1}
+		return s
+	}
 	s.words = int64(rows+31) / 32
 	s.packLFs = int64(min(m, kernels.PackMaxLFs))
 	s.packWords = max(1, min(8, kernels.PackMaxLFs/s.packLFs, kernels.PackTileBytes/(32*s.packLFs)))
@@ -47,14 +70,17 @@ func newCountShape(rows, m int) countShape {
 	per = max(per, 32, (s.words+65534)/65535)
 	s.pairWords = per
 	s.pairGrid = dim3{int(tiles), blocks(s.words, per), 1}
-	s.countsLen = int64(m) * int64(m) * 4
 	s.bitsN = int64(m) * s.words
 	return s
 }
 
-// launchCount queues the pack and the pair counts of rows x m votes at dv,
-// adding into counts; pos and neg hold at least bitsN words each.
+// launchCount queues the counts of rows x m votes at dv, adding into
+// counts: squid_pair_counts_mma, or the pack and the pair counts (pos and
+// neg hold at least bitsN words each).
 func (d *Device) launchCount(s countShape, dv cu.DevicePtr, rows, m int, pos, neg, counts cu.DevicePtr) error {
+	if s.mma {
+		return d.launchPairCountsMma(s.mmaGrid, dim3{kernels.MMAThreads, 1, 1}, dv, int64(rows), int64(m), s.mmaRows, counts)
+	}
 	if err := d.launchPack(s.packGrid, dim3{kernels.PackThreads, 1, 1}, dv, int64(rows), int64(m), pos, neg,
 		s.words, s.packWords, s.packLFs); err != nil {
 		return err
@@ -65,9 +91,10 @@ func (d *Device) launchCount(s countShape, dv cu.DevicePtr, rows, m int, pos, ne
 // Count adds the counts of the n x m votes in host memory to dst, exactly
 // as cpu.Count. The votes stream through two pinned staging buffers of
 // ChunkBytes (whole rows) kept by the device and reused by later calls: a
-// copy stream moves chunk k to the GPU while a compute stream packs chunk
-// k-1 into bitsets (squid_pack) and counts every LF pair (squid_pair_counts);
-// events order the two. The votes must hold whole rows of m.
+// copy stream moves chunk k to the GPU while a compute stream counts chunk
+// k-1 (CountKernels: on the tensor cores, or packed into bitsets and
+// counted pair by pair with AND + popcount); events order the two. The
+// votes must hold whole rows of m.
 func (d *Device) Count(dst cpu.Counts, votes []int8, m int) error {
 	if err := checkCountArgs("Count", dst, len(votes), m); err != nil {
 		return err
@@ -82,7 +109,7 @@ func (d *Device) Count(dst cpu.Counts, votes []int8, m int) error {
 	}
 	rowsPerChunk := min(n, max(32, (chunk/m)/32*32))
 	return d.withScratch(func(sc *countScratch) error {
-		shape := newCountShape(rowsPerChunk, m)
+		shape := newCountShape(rowsPerChunk, m, d.mma)
 		if err := sc.ensure(shape, int64(rowsPerChunk*m)); err != nil {
 			return err
 		}
@@ -127,7 +154,7 @@ func (d *Device) countChunk(sc *countScratch, b int, votes []int8, rows, m int) 
 		return err
 	}
 	d.stream = sc.computeStream
-	err := d.launchCount(newCountShape(rows, m), st.dev, rows, m, sc.pos, sc.neg, sc.counts)
+	err := d.launchCount(newCountShape(rows, m, d.mma), st.dev, rows, m, sc.pos, sc.neg, sc.counts)
 	d.stream = cu.NoStream
 	if err != nil {
 		return err

@@ -33,6 +33,11 @@ type Device struct {
 	lost error
 	// scratch is what counting keeps on the device between calls.
 	scratch *countScratch
+	// mma says whether counting uses the tensor-core kernel
+	// (squid_pair_counts_mma, compute capability 8.0 and newer) instead of
+	// squid_pack + squid_pair_counts; Open sets it, tests flip it to run
+	// both paths.
+	mma bool
 	// stream is where launches go: an operation's own stream while it
 	// holds the device (doOn, the counting pipeline); the default stream
 	// otherwise.
@@ -60,6 +65,11 @@ func Open(ordinal int) (*Device, error) {
 	}
 	d := &Device{fns: map[string]cu.Function{}}
 	d.name, _ = dev.Name()
+	major, err := dev.Attribute(cu.ComputeCapabilityMajor)
+	if err != nil {
+		return nil, fmt.Errorf("cuda: GPU %d: reading its compute capability: %w", ordinal, err)
+	}
+	d.mma = major >= 8
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if d.ctx, err = dev.MakeContext(cu.SchedAuto); err != nil {
@@ -75,6 +85,16 @@ func Open(ordinal int) (*Device, error) {
 		}
 	}
 	return d, nil
+}
+
+// CountKernels names the kernels that count votes on this device:
+// "squid_pair_counts_mma" (int8 tensor cores, compute capability 8.0 and
+// newer) or "squid_pack+squid_pair_counts" (bitsets, AND + popcount).
+func (d *Device) CountKernels() string {
+	if d.mma {
+		return kernels.PairCountsMma
+	}
+	return kernels.Pack + "+" + kernels.PairCounts
 }
 
 // Name returns the GPU's name.

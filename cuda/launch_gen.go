@@ -22,14 +22,19 @@ func (d *Device) launchPairCounts(grid, block dim3, pos cu.DevicePtr, neg cu.Dev
 	return d.launch(kernels.PairCounts, grid, block, []unsafe.Pointer{unsafe.Pointer(&pos), unsafe.Pointer(&neg), unsafe.Pointer(&m), unsafe.Pointer(&words), unsafe.Pointer(&wordsPerBlock), unsafe.Pointer(&counts)})
 }
 
+// launchPairCountsMma runs squid_pair_counts_mma (kernels/squid.cu) over grid x block.
+func (d *Device) launchPairCountsMma(grid, block dim3, votes cu.DevicePtr, n int64, m int64, rowsPerBlock int64, counts cu.DevicePtr) error {
+	return d.launch(kernels.PairCountsMma, grid, block, []unsafe.Pointer{unsafe.Pointer(&votes), unsafe.Pointer(&n), unsafe.Pointer(&m), unsafe.Pointer(&rowsPerBlock), unsafe.Pointer(&counts)})
+}
+
 // launchTripletMean runs squid_triplet_mean (kernels/squid.cu) over grid x block.
 func (d *Device) launchTripletMean(grid, block dim3, pairs cu.DevicePtr, lf cu.DevicePtr, comp cu.DevicePtr, m int64, sum cu.DevicePtr, count cu.DevicePtr, zeros cu.DevicePtr) error {
 	return d.launch(kernels.TripletMean, grid, block, []unsafe.Pointer{unsafe.Pointer(&pairs), unsafe.Pointer(&lf), unsafe.Pointer(&comp), unsafe.Pointer(&m), unsafe.Pointer(&sum), unsafe.Pointer(&count), unsafe.Pointer(&zeros)})
 }
 
 // launchTripletMedian runs squid_triplet_median (kernels/squid.cu) over grid x block.
-func (d *Device) launchTripletMedian(grid, block dim3, pairs cu.DevicePtr, lf cu.DevicePtr, comp cu.DevicePtr, m int64, e0 int64, capacity int64, scratch cu.DevicePtr, median cu.DevicePtr, count cu.DevicePtr, zeros cu.DevicePtr) error {
-	return d.launch(kernels.TripletMedian, grid, block, []unsafe.Pointer{unsafe.Pointer(&pairs), unsafe.Pointer(&lf), unsafe.Pointer(&comp), unsafe.Pointer(&m), unsafe.Pointer(&e0), unsafe.Pointer(&capacity), unsafe.Pointer(&scratch), unsafe.Pointer(&median), unsafe.Pointer(&count), unsafe.Pointer(&zeros)})
+func (d *Device) launchTripletMedian(grid, block dim3, pairs cu.DevicePtr, lf cu.DevicePtr, comp cu.DevicePtr, m int64, median cu.DevicePtr, count cu.DevicePtr, zeros cu.DevicePtr, passes cu.DevicePtr) error {
+	return d.launch(kernels.TripletMedian, grid, block, []unsafe.Pointer{unsafe.Pointer(&pairs), unsafe.Pointer(&lf), unsafe.Pointer(&comp), unsafe.Pointer(&m), unsafe.Pointer(&median), unsafe.Pointer(&count), unsafe.Pointer(&zeros), unsafe.Pointer(&passes)})
 }
 
 // launchLossStepF64 runs squid_loss_step_f64 (kernels/squid.cu) over grid x block.

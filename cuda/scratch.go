@@ -62,7 +62,7 @@ func (d *Device) withScratch(f func(*countScratch) error) error {
 // ensure grows the scratch to counts of shape s with stage buffers of
 // stageBytes (0: none, for device-resident votes).
 func (sc *countScratch) ensure(s countShape, stageBytes int64) error {
-	if s.bitsN > sc.bitsCap || sc.pos == 0 || sc.neg == 0 {
+	if s.bitsN > 0 && (s.bitsN > sc.bitsCap || sc.pos == 0 || sc.neg == 0) {
 		sc.bitsCap = 0
 		if err := errors.Join(freeDevice(&sc.pos), freeDevice(&sc.neg)); err != nil {
 			return err

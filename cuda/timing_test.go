@@ -55,7 +55,7 @@ func TestKernelTimings(t *testing.T) {
 		rows = append(rows, timeCounts(t, r, c.n, c.m)...)
 	}
 	rows = append(rows, timePosterior(t, r, size(10_000_000, 100_000), 20))
-	for _, m := range []int{size(100, 30), size(1000, 70)} {
+	for _, m := range []int{size(100, 30), size(1000, 70), size(2000, 90)} {
 		rows = append(rows, timeTriplets(t, r, m)...)
 	}
 	batches := []int{256, 1024, 4096, 16384, 65536}
@@ -148,12 +148,16 @@ func deviceUpload[T any](t *testing.T, a *arena, s []T) cu.DevicePtr {
 	return p
 }
 
+// timeCounts times both counting designs on device-resident votes (the
+// popcount kernels one by one and together, the tensor-core kernel) and
+// the public calls: CountDevice with each design, Count from host memory
+// with the device's own choice (CountKernels).
 func timeCounts(t *testing.T, r *rand.Rand, n, m int) []timing {
 	votes := randomVotes(r, n, m)
 	var a arena
 	defer dev.do(func() error { a.free(); return nil })
 	dv := deviceUpload(t, &a, votes)
-	s := newCountShape(n, m)
+	s, sm := newCountShape(n, m, false), newCountShape(n, m, true)
 	pos, neg := deviceAlloc(t, &a, s.bitsN*4), deviceAlloc(t, &a, s.bitsN*4)
 	counts := deviceAlloc(t, &a, s.countsLen*8)
 	shape := fmt.Sprintf("n=%d m=%d", n, m)
@@ -164,25 +168,35 @@ func timeCounts(t *testing.T, r *rand.Rand, n, m int) []timing {
 		return dev.launchPairCounts(s.pairGrid, dim3{kernels.Tile * kernels.Tile, 1, 1}, pos, neg, int64(m), s.words, s.pairWords, counts)
 	})
 	both := eventMs(t, 3, func() error { return dev.launchCount(s, dv, n, m, pos, neg, counts) })
-	// The public calls: votes already on the device (CountDevice), and
-	// from host memory through the pinned double buffers (Count), each
-	// timed warm (the scratch allocated by a first call).
+	mma := eventMs(t, 3, func() error { return dev.launchCount(sm, dv, n, m, 0, 0, counts) })
+	// The public calls: votes already on the device (CountDevice, each
+	// design), and from host memory through the pinned double buffers
+	// (Count), each timed warm (the scratch allocated by a first call).
 	dvotes, err := dev.Upload(votes, m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer dvotes.Free()
-	_ = dev.CountDevice(cpu.NewCounts(m), dvotes)
-	resident := wallMs(t, func() error { return dev.CountDevice(cpu.NewCounts(m), dvotes) })
+	saved := dev.mma
+	defer func() { dev.mma = saved }()
+	resident := map[bool]float64{}
+	for _, useMMA := range []bool{false, true} {
+		dev.mma = useMMA
+		_ = dev.CountDevice(cpu.NewCounts(m), dvotes)
+		resident[useMMA] = wallMs(t, func() error { return dev.CountDevice(cpu.NewCounts(m), dvotes) })
+	}
+	dev.mma = saved
 	_ = dev.Count(cpu.NewCounts(m), votes[:min(len(votes), 32*m)], m)
 	call := wallMs(t, func() error { return dev.Count(cpu.NewCounts(m), votes, m) })
 	bits := float64(s.bitsN * 8)
 	hostGBs := float64(n*m) / (call / 1e3) / 1e9
+	kernelMs := map[bool]float64{false: both, true: mma}[saved]
 	return []timing{
 		{"squid_pack", shape, pack, float64(n*m) + bits, call},
 		{"squid_pair_counts", shape, pairs, bits, call},
-		{"pack + pair counts (votes on device)", shape, both, float64(n * m), resident},
-		{fmt.Sprintf("Count from host memory: %.1f GB/s of votes (target >= 40: 80%% of ~50 pinned)", hostGBs), shape, both, float64(n * m), call},
+		{"pack + pair counts (votes on device; CountDevice in the last column)", shape, both, float64(n * m), resident[false]},
+		{"squid_pair_counts_mma (votes on device; CountDevice in the last column)", shape, mma, float64(n * m), resident[true]},
+		{fmt.Sprintf("Count from host memory with %s: %.1f GB/s of votes (target >= 40: 80%% of ~50 pinned)", dev.CountKernels(), hostGBs), shape, kernelMs, float64(n * m), call},
 	}
 }
 
@@ -204,43 +218,64 @@ func timePosterior(t *testing.T, r *rand.Rand, n, m int) timing {
 	return timing{"squid_posterior_logodds", fmt.Sprintf("n=%d m=%d", n, m), ms, float64(n*m + n*16), call}
 }
 
+// timeTriplets times the triplet mean and median over every expectation of
+// cpu.AllPairs(m): pairs of uniform noise (spread values), and for the
+// median also a one-factor model a_i a_j (1 + 1% noise), whose triplet
+// values crowd around each a_e as real data do. The median's rows report
+// its mean number of sweeps over the values per expectation.
 func timeTriplets(t *testing.T, r *rand.Rand, m int) []timing {
-	pairs := make([]float64, m*m)
-	for i := range pairs {
-		pairs[i] = 0.05 + r.Float64()
+	spread := make([]float64, m*m)
+	for i := range spread {
+		spread[i] = 0.05 + r.Float64()
+	}
+	a := make([]float64, m)
+	for i := range a {
+		a[i] = 0.3 + 0.6*r.Float64()
+	}
+	tight := make([]float64, m*m)
+	for i := 0; i < m; i++ {
+		for j := i + 1; j < m; j++ {
+			v := a[i] * a[j] * (1 + 0.01*r.NormFloat64())
+			tight[i*m+j], tight[j*m+i] = v, v
+		}
 	}
 	lf, comp := cpu.AllPairs(m)
 	var out []timing
-	for _, median := range []bool{false, true} {
+	for _, c := range []struct {
+		median bool
+		data   string
+		pairs  []float64
+	}{{false, "spread", spread}, {true, "spread", spread}, {true, "one-factor", tight}} {
 		// The whole call with its uploads; the kernel alone below.
 		call := wallMs(t, func() error {
-			return dev.TripletAggregate(cpu.NewTripletResult(m), cpu.TripletRequest{Pairs: pairs, M: m, LF: lf, Comp: comp, Median: median})
+			return dev.TripletAggregate(cpu.NewTripletResult(m), cpu.TripletRequest{Pairs: c.pairs, M: m, LF: lf, Comp: comp, Median: c.median})
 		})
-		var a arena
-		dp, dl, dc := deviceUpload(t, &a, pairs), deviceUpload(t, &a, toInt64(lf)), deviceUpload(t, &a, toInt64(comp))
-		dval, dcnt, dz := deviceAlloc(t, &a, int64(m)*8), deviceAlloc(t, &a, int64(m)*8), deviceAlloc(t, &a, int64(m)*8)
-		name, ms := "squid_triplet_mean", 0.0
-		if !median {
-			ms = eventMs(t, 3, func() error {
-				return dev.launchTripletMean(dim3{m, 1, 1}, dim3{256, 1, 1}, dp, dl, dc, int64(m), dval, dcnt, dz)
-			})
-		} else {
+		var ar arena
+		dp, dl, dc := deviceUpload(t, &ar, c.pairs), deviceUpload(t, &ar, toInt64(lf)), deviceUpload(t, &ar, compInt32(comp, m))
+		dval, dcnt, dz := deviceAlloc(t, &ar, int64(m)*8), deviceAlloc(t, &ar, int64(m)*8), deviceAlloc(t, &ar, int64(m)*8)
+		dpasses := deviceAlloc(t, &ar, int64(m)*8)
+		name, shape := "squid_triplet_mean", fmt.Sprintf("m=%d (%d expectations), %s", m, m, c.data)
+		ms := eventMs(t, 1, func() error {
+			grid, block := dim3{m, 1, 1}, dim3{kernels.TripletThreads, 1, 1}
+			if c.median {
+				return dev.launchTripletMedian(grid, block, dp, dl, dc, int64(m), dval, dcnt, dz, dpasses)
+			}
+			return dev.launchTripletMean(grid, block, dp, dl, dc, int64(m), dval, dcnt, dz)
+		})
+		if c.median {
 			name = "squid_triplet_median"
-			capacity := int64(max(1, (m-1)*(m-2)/2))
-			batch := int64(max(1, min(m, int((2<<30)/(capacity*8)))))
-			scratch := deviceAlloc(t, &a, batch*capacity*8)
-			ms = eventMs(t, 1, func() error {
-				for e0 := int64(0); e0 < int64(m); e0 += batch {
-					if err := dev.launchTripletMedian(dim3{int(min(batch, int64(m)-e0)), 1, 1}, dim3{256, 1, 1},
-						dp, dl, dc, int64(m), e0, capacity, scratch, dval, dcnt, dz); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
+			passes := make([]int64, m)
+			if err := dev.do(func() error { return download(passes, dpasses) }); err != nil {
+				t.Fatal(err)
+			}
+			var sum int64
+			for _, p := range passes {
+				sum += p
+			}
+			shape += fmt.Sprintf(", %.2f passes", float64(sum)/float64(m))
 		}
-		dev.do(func() error { a.free(); return nil })
-		out = append(out, timing{name, fmt.Sprintf("m=%d (%d expectations)", m, m), ms, float64(m*m*8 + m*m*8), call})
+		dev.do(func() error { ar.free(); return nil })
+		out = append(out, timing{name, shape, ms, float64(m*m*8 + m*m*4 + 3*m*8), call})
 	}
 	return out
 }

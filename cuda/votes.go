@@ -63,10 +63,11 @@ func (d *Device) Upload(votes []int8, m int) (*Votes, error) {
 }
 
 // CountDevice adds the counts of device votes v to dst, exactly as
-// cpu.Count of the same votes: squid_pack and squid_pair_counts on the
-// device-resident matrix, in row chunks of at most 1 GiB of votes, with
-// the bitsets and counts kept by the device between calls (Release frees
-// them); only the m x m x 4 counts come back.
+// cpu.Count of the same votes, on the device-resident matrix
+// (CountKernels: squid_pair_counts_mma reads the votes once; the fallback
+// packs them into bitsets first), in row chunks of at most 1 GiB of votes,
+// with the bitsets and counts kept by the device between calls (Release
+// frees them); only the m x m x 4 counts come back.
 func (d *Device) CountDevice(dst cpu.Counts, v *Votes) error {
 	if v == nil || v.ptr == 0 {
 		return errors.New("cuda: CountDevice: nil or freed votes")
@@ -83,7 +84,7 @@ func (d *Device) CountDevice(dst cpu.Counts, v *Votes) error {
 	}
 	rowsPerChunk := min(n, max(32, (deviceChunkBytes/m)/32*32))
 	return d.withScratch(func(sc *countScratch) error {
-		if err := sc.ensure(newCountShape(rowsPerChunk, m), 0); err != nil {
+		if err := sc.ensure(newCountShape(rowsPerChunk, m, d.mma), 0); err != nil {
 			return err
 		}
 		if err := wrap("clearing GPU memory", cu.MemsetD8(sc.counts, 0, int64(m)*int64(m)*4*8)); err != nil {
@@ -92,7 +93,7 @@ func (d *Device) CountDevice(dst cpu.Counts, v *Votes) error {
 		for r0 := 0; r0 < n; r0 += rowsPerChunk {
 			rows := min(rowsPerChunk, n-r0)
 			dv := v.ptr + cu.DevicePtr(r0*m)
-			if err := d.launchCount(newCountShape(rows, m), dv, rows, m, sc.pos, sc.neg, sc.counts); err != nil {
+			if err := d.launchCount(newCountShape(rows, m, d.mma), dv, rows, m, sc.pos, sc.neg, sc.counts); err != nil {
 				return err
 			}
 		}

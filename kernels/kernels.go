@@ -1,5 +1,6 @@
 // Package kernels holds squid's CUDA kernels: the CUDA C source
-// (squid.cu) and the PTX generated from it, embedded for package cuda.
+// (squid.cu, with the triplet kernels' device code in triplet.cuh) and the
+// PTX generated from it, embedded for package cuda.
 // Regenerate after editing the source with
 //
 //	./kernels/install-cuda.sh   # once: nvcc 11.8 from Debian non-free
@@ -39,4 +40,15 @@ const (
 	// PackMaxLFs bounds words per block x LFs per block of squid_pack
 	// (PACK_MAX_LFS).
 	PackMaxLFs = 1024
+	// TripletThreads is the block size of squid_triplet_mean and
+	// squid_triplet_median (TRIPLET_THREADS), one block per expectation.
+	TripletThreads = 256
+	// MMAThreads is squid_pair_counts_mma's block size (MMA_THREADS).
+	MMAThreads = 512
+	// MMALFs is the LFs of one side tile of squid_pair_counts_mma
+	// (MMA_LFS): its grid has ceil(m/MMALFs)^2 work units.
+	MMALFs = 112
+	// MMARows is the rows squid_pair_counts_mma stages per step
+	// (MMA_ROWS): its rows per block are a multiple of it.
+	MMARows = 64
 )

@@ -16,11 +16,11 @@ import (
 // 8-byte parameters as its signature: a PTX older than the source (a
 // kernel added, a parameter added) fails here, not on the GPU.
 func TestPTXMatchesSource(t *testing.T) {
-	src, err := os.ReadFile("squid.cu")
+	src, err := kernelgen.ReadSource(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ks, err := kernelgen.Parse(string(src))
+	ks, err := kernelgen.Parse(src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,11 +50,11 @@ func TestPTXMatchesSource(t *testing.T) {
 
 // The files generated from squid.cu's signatures are current.
 func TestGeneratedFilesAreCurrent(t *testing.T) {
-	src, err := os.ReadFile("squid.cu")
+	src, err := kernelgen.ReadSource(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := kernelgen.Generate(string(src))
+	files, err := kernelgen.Generate(src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,16 +72,17 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 // The Go constants describing the counting kernels equal squid.cu's
 // #defines, so package cuda's launch shapes fit the kernels' shared memory.
 func TestConstantsMatchSource(t *testing.T) {
-	src, err := os.ReadFile("squid.cu")
+	src, err := kernelgen.ReadSource(".")
 	if err != nil {
 		t.Fatal(err)
 	}
 	def := regexp.MustCompile(`(?m)^#define (\w+) (\d+)$`)
 	defs := map[string]string{}
-	for _, m := range def.FindAllStringSubmatch(string(src), -1) {
+	for _, m := range def.FindAllStringSubmatch(src, -1) {
 		defs[m[1]] = m[2]
 	}
-	for name, want := range map[string]int{"TILE": Tile, "PACK_THREADS": PackThreads, "PACK_TILE_WORDS": PackTileBytes / 4, "PACK_MAX_LFS": PackMaxLFs} {
+	for name, want := range map[string]int{"TILE": Tile, "PACK_THREADS": PackThreads, "PACK_TILE_WORDS": PackTileBytes / 4, "PACK_MAX_LFS": PackMaxLFs,
+		"MMA_THREADS": MMAThreads, "MMA_LFS": MMALFs, "MMA_ROWS": MMARows, "TRIPLET_THREADS": TripletThreads} {
 		if got := defs[name]; got != strconv.Itoa(want) {
 			t.Errorf("squid.cu #define %s %q, package kernels says %d", name, got, want)
 		}

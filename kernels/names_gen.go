@@ -6,6 +6,7 @@ package kernels
 const (
 	Pack             = "squid_pack"
 	PairCounts       = "squid_pair_counts"
+	PairCountsMma    = "squid_pair_counts_mma"
 	TripletMean      = "squid_triplet_mean"
 	TripletMedian    = "squid_triplet_median"
 	LossStepF64      = "squid_loss_step_f64"
@@ -15,4 +16,4 @@ const (
 
 // All lists every kernel of squid.cu in source order: package cuda loads
 // each one, and the stand-in driver emulates each one.
-var All = []string{Pack, PairCounts, TripletMean, TripletMedian, LossStepF64, LossStepF32, PosteriorLogOdds}
+var All = []string{Pack, PairCounts, PairCountsMma, TripletMean, TripletMedian, LossStepF64, LossStepF32, PosteriorLogOdds}

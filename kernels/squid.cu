@@ -241,33 +241,14 @@ extern "C" __global__ void squid_pair_counts(const unsigned int* pos, const unsi
     }
 }
 
-// tripletValue is FlyingSquid's sqrt(|M_ab M_ac / M_bc|), 0 when M_bc = 0.
-__device__ __forceinline__ double tripletValue(double mab, double mac, double mbc, int* zero) {
-    if (mbc == 0.0) {
-        *zero = 1;
-        return 0.0;
-    }
-    *zero = 0;
-    return sqrt(fabs(mab * mac / mbc));
-}
+#include "count_mma.cuh"
 
-// forEachTriplet calls f(value, zero) for every candidate pair x < y of
-// expectation LF le that this thread handles (y strided by blockDim.x):
-// x and y differ from le, lie in other components than le (comp c), and in
-// different components from each other.
-template <class F>
-__device__ void forEachTriplet(const double* pairs, i64 le, const i64* c, i64 m, F f) {
-    for (i64 x = 0; x < m; x++) {
-        if (x == le || c[x] == c[le]) continue;
-        double mex = pairs[le * m + x];
-        for (i64 y = x + 1 + threadIdx.x; y < m; y += blockDim.x) {
-            if (y == le || c[y] == c[le] || c[y] == c[x]) continue;
-            int zero;
-            double v = tripletValue(mex, pairs[le * m + y], pairs[x * m + y], &zero);
-            f(v, zero);
-        }
-    }
-}
+// TRIPLET_THREADS is the triplet kernels' block size; TRIPLET_STAGE the
+// largest m whose expectation row and components a block stages in shared
+// memory (triplet.cuh).
+#define TRIPLET_THREADS 256
+#define TRIPLET_STAGE 2048
+#include "triplet.cuh"
 
 // squid_triplet_mean estimates E[λ_e Y] for expectation e = blockIdx.x as
 // the mean over every candidate pair x < y: LFs other than lf[e] with
@@ -275,21 +256,23 @@ __device__ void forEachTriplet(const double* pairs, i64 le, const i64* c, i64 m,
 // comp[e*m + x] != comp[e*m + y]. pairs is the m x m second-moment matrix.
 // Outputs per e: the sum of values, the number of values, the number of
 // zero denominators. Block: 256 threads (TRIPLET_THREADS).
-#define TRIPLET_THREADS 256
-extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf, const i64* comp, i64 m,
+extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf, const int* comp, i64 m,
                                               double* sum, i64* count, i64* zeros) {
     __shared__ double red[TRIPLET_THREADS];
     __shared__ i64 redc[TRIPLET_THREADS];
     __shared__ i64 redz[TRIPLET_THREADS];
+    __shared__ double sme[TRIPLET_STAGE];
+    __shared__ int sc[TRIPLET_STAGE];
     i64 e = blockIdx.x;
-    i64 le = lf[e];
-    const i64* c = comp + e * m;
     double s = 0;
     i64 cnt = 0, z = 0;
-    forEachTriplet(pairs, le, c, m, [&](double v, int zero) {
-        s += v;
-        cnt++;
-        z += zero;
+    withTripletRow(pairs, lf[e], comp + e * m, m, sme, sc, [&](const tripletRow& row) {
+        forEachTripletKey<false>(row, keyFilter{}, [&](bool ok, u64 key, int zero) {
+            if (!ok) return;
+            s += sqrt(__longlong_as_double((long long)key));
+            cnt++;
+            z += zero;
+        });
     });
     red[threadIdx.x] = s;
     redc[threadIdx.x] = cnt;
@@ -311,74 +294,31 @@ extern "C" __global__ void squid_triplet_mean(const double* pairs, const i64* lf
 }
 
 // squid_triplet_median writes the median of the same candidate values as
-// squid_triplet_mean for expectation e = e0 + blockIdx.x. The block first
-// writes its values to scratch[blockIdx.x * capacity ...], then selects the
-// middle one(s) by an 8-bit radix select on the values' bits (they are
-// non-negative doubles, so their bit patterns order like the numbers): a
-// selection in eight passes, not a sort. Block: 256 threads.
-extern "C" __global__ void squid_triplet_median(const double* pairs, const i64* lf, const i64* comp, i64 m,
-                                                i64 e0, i64 capacity, u64* scratch,
-                                                double* median, i64* count, i64* zeros) {
-    __shared__ unsigned int hist[256];
-    __shared__ unsigned long long fill;
-    __shared__ unsigned long long zsum;
-    __shared__ u64 prefix;
-    __shared__ u64 rank;
+// squid_triplet_mean for expectation e = blockIdx.x, exactly as the CPU
+// (cpu.Median: the mean of the two middle values for an even count),
+// without any scratch memory: medianSelect (triplet.cuh) recomputes the
+// values in a few passes that narrow a range of their keys by shared
+// histograms, then sorts the few left in shared memory. passes, unless
+// null, receives the number of sweeps over the values (for the device
+// check's performance table). Block: TRIPLET_THREADS threads; at most 64
+// registers, so that four blocks fit an SM.
+extern "C" __global__ void __launch_bounds__(TRIPLET_THREADS, 4) squid_triplet_median(const double* pairs, const i64* lf, const int* comp, i64 m,
+                                                double* median, i64* count, i64* zeros, i64* passes) {
+    __shared__ medianRange s;
+    __shared__ u64 work[MEDIAN_KEEP];  // the passes' histogram, then the kept values
     __shared__ u64 picked[2];
-    i64 e = e0 + blockIdx.x;
-    i64 le = lf[e];
-    const i64* c = comp + e * m;
-    u64* vals = scratch + (i64)blockIdx.x * capacity;
+    __shared__ double sme[TRIPLET_STAGE];
+    __shared__ int sc[TRIPLET_STAGE];
+    i64 e = blockIdx.x;
+    withTripletRow(pairs, lf[e], comp + e * m, m, sme, sc,
+                   [&](const tripletRow& row) { medianSelect(row, &s, work, picked); });
     if (threadIdx.x == 0) {
-        fill = 0;
-        zsum = 0;
-    }
-    __syncthreads();
-    forEachTriplet(pairs, le, c, m, [&](double v, int zero) {
-        unsigned long long at = atomicAdd(&fill, 1ull);
-        if (at < (unsigned long long)capacity) vals[at] = (u64)__double_as_longlong(v);
-        if (zero) atomicAdd(&zsum, 1ull);
-    });
-    __syncthreads();
-    u64 n = fill;
-    if (n > (u64)capacity) n = capacity;  // cannot happen when capacity is the pair count
-    for (int which = 0; which < 2; which++) {
-        // ranks (0-based) of the middle values: (n-1)/2 and n/2
-        if (threadIdx.x == 0) {
-            prefix = 0;
-            rank = which == 0 ? (n - 1) / 2 : n / 2;
-        }
-        __syncthreads();
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            for (int b = threadIdx.x; b < 256; b += blockDim.x) hist[b] = 0;
-            __syncthreads();
-            u64 highMask = shift == 56 ? 0ull : (~0ull << (shift + 8));
-            for (u64 k = threadIdx.x; k < n; k += blockDim.x) {
-                u64 v = vals[k];
-                if ((v & highMask) == prefix) atomicAdd(&hist[(v >> shift) & 255u], 1u);
-            }
-            __syncthreads();
-            if (threadIdx.x == 0) {
-                u64 r = rank;
-                int b = 0;
-                while (b < 255 && r >= hist[b]) {
-                    r -= hist[b];
-                    b++;
-                }
-                prefix |= ((u64)b) << shift;
-                rank = r;
-            }
-            __syncthreads();
-        }
-        if (threadIdx.x == 0) picked[which] = prefix;
-        __syncthreads();
-    }
-    if (threadIdx.x == 0) {
-        double a = __longlong_as_double((long long)picked[0]);
-        double b = __longlong_as_double((long long)picked[1]);
-        median[e] = n == 0 ? 0.0 : (n % 2 == 1 ? a : (a + b) / 2);
-        count[e] = (i64)n;
-        zeros[e] = (i64)zsum;
+        double a = sqrt(__longlong_as_double((long long)picked[0]));
+        double b = sqrt(__longlong_as_double((long long)picked[1]));
+        median[e] = s.n == 0 ? 0.0 : (s.n % 2 == 1 ? a : (a + b) / 2);
+        count[e] = (i64)s.n;
+        zeros[e] = (i64)s.zeros;
+        if (passes) passes[e] = s.passes;
     }
 }
 

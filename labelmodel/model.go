@@ -185,6 +185,15 @@ func (m *Model) Warnings() []string {
 	return slices.Clone(m.fit.warnings)
 }
 
+// Rows returns how many rows of votes the model was fitted on (0 before a
+// fit).
+func (m *Model) Rows() int64 {
+	if m.fit == nil {
+		return 0
+	}
+	return m.fit.n
+}
+
 // ClassBalance returns the class balance the model was fitted with.
 func (m *Model) ClassBalance() []float64 {
 	if m.fit == nil {

@@ -7,7 +7,7 @@
 _squid_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _squid_inc="$("$_squid_root/standin/cuda-include.sh" --install)"
 _squid_lib="$_squid_root/build/standin"
-if [ ! -f "$_squid_lib/libcuda.so.1" ] || [ -n "$(find "$_squid_root/standin" "$_squid_root/kernels/squid.cu" "$_squid_root/kernels/hostemu" -newer "$_squid_lib/libcuda.so.1" -type f 2>/dev/null | head -1)" ]; then
+if [ ! -f "$_squid_lib/libcuda.so.1" ] || [ -n "$(find "$_squid_root/standin" "$_squid_root"/kernels/*.cu "$_squid_root"/kernels/*.cuh "$_squid_root/kernels/hostemu" -newer "$_squid_lib/libcuda.so.1" -type f 2>/dev/null | head -1)" ]; then
 	CUDA_INCLUDE="$_squid_inc" "$_squid_root/standin/build.sh" "$_squid_lib" >/dev/null
 fi
 export CGO_ENABLED=1

@@ -90,7 +90,7 @@ func TestChunkRows(t *testing.T) {
 		{"(100000, 1600)", 100000 * 1600, ChunkBytes / 1600},
 		{"(5000000, 20)", 5000000 * 20, 1 << 20},
 	} {
-		s, err := newNpySource(bytes.NewReader(rawNpy("<i1", c.shape, make([]byte, c.data))), "x.npy", Convention{}, -1)
+		s, err := newNpySource(bytes.NewReader(rawNpy("<i1", c.shape, make([]byte, c.data))), nil, "x.npy", Convention{}, -1)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -60,6 +60,9 @@ func (h npyHeaderInfo) checkData(elemSize int, dataBytes int64) error {
 // hundred bytes), so a corrupted length cannot make us allocate gigabytes.
 const maxHeader = 1 << 16
 
+// npyMagic starts every .npy file.
+const npyMagic = "\x93NUMPY"
+
 // readNpyHeader reads and parses a .npy header (format versions 1 to 3),
 // leaving r at the start of the data. squid parses the header itself
 // rather than through npyio because it streams the data that follows, and
@@ -71,7 +74,7 @@ func readNpyHeader(r io.Reader) (npyHeaderInfo, error) {
 	if _, err := io.ReadFull(r, pre[:]); err != nil {
 		return h, fmt.Errorf("file is too short for a .npy header: %w", unexpected(err))
 	}
-	if string(pre[:6]) != "\x93NUMPY" {
+	if string(pre[:6]) != npyMagic {
 		return h, errors.New("bad magic (not a .npy file)")
 	}
 	var n int

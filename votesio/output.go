@@ -52,7 +52,11 @@ func CheckOutput(path string, inputs ...string) (string, error) {
 		if in == "" {
 			continue
 		}
-		if ifi, err := os.Stat(in); err == nil && os.SameFile(fi, ifi) {
+		stat := os.Stat
+		if in == Stdin { // votes piped in from the output file
+			in, stat = "on standard input", func(string) (fs.FileInfo, error) { return os.Stdin.Stat() }
+		}
+		if ifi, err := stat(in); err == nil && os.SameFile(fi, ifi) {
 			return "", fmt.Errorf("output %s is the input %s: writing it would destroy the input; choose another output", path, in)
 		}
 	}

@@ -58,7 +58,7 @@ func newSink(w io.Writer, csv bool, cols int, names []string) (*Sink, error) {
 	if cols < 1 {
 		return nil, fmt.Errorf("votesio: output of %d columns", cols)
 	}
-	s := &Sink{w: bufio.NewWriterSize(w, 1<<20), cols: cols, csv: csv}
+	s := &Sink{w: bufio.NewWriterSize(w, readerBytes), cols: cols, csv: csv}
 	var err error
 	if s.csv {
 		_, err = s.w.WriteString(strings.Join(names, ",") + "\n")
@@ -71,7 +71,7 @@ func newSink(w io.Writer, csv bool, cols int, names []string) (*Sink, error) {
 func npyHeader(rows, cols int) []byte {
 	dict := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
 	h := make([]byte, npyHeaderLen)
-	copy(h, "\x93NUMPY\x01\x00")
+	copy(h, npyMagic+"\x01\x00")
 	binary.LittleEndian.PutUint16(h[8:], npyHeaderLen-10)
 	copy(h[10:], dict)
 	for i := 10 + len(dict); i < npyHeaderLen-1; i++ {
@@ -86,6 +86,7 @@ func (s *Sink) Write(vals []float64) error {
 	if len(vals)%s.cols != 0 {
 		return fmt.Errorf("votesio: %d values is not a whole number of rows of %d", len(vals), s.cols)
 	}
+	rows := len(vals) / s.cols
 	if s.csv {
 		for r := 0; r < len(vals); r += s.cols {
 			s.buf = s.buf[:0]
@@ -101,18 +102,24 @@ func (s *Sink) Write(vals []float64) error {
 			}
 		}
 	} else {
-		if cap(s.buf) < 8*len(vals) {
-			s.buf = make([]byte, 8*len(vals))
+		// Encode and write a block at a time: the buffer stays small and
+		// in the cache whatever the size of vals.
+		if n := 8 * min(len(vals), blockBytes/8); cap(s.buf) < n {
+			s.buf = make([]byte, n)
 		}
-		b := s.buf[:8*len(vals)]
-		for i, x := range vals {
-			binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
-		}
-		if _, err := s.w.Write(b); err != nil {
-			return err
+		for len(vals) > 0 {
+			part := vals[:min(len(vals), cap(s.buf)/8)]
+			b := s.buf[:8*len(part)]
+			for i, x := range part {
+				binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
+			}
+			if _, err := s.w.Write(b); err != nil {
+				return err
+			}
+			vals = vals[len(part):]
 		}
 	}
-	s.rows += len(vals) / s.cols
+	s.rows += rows
 	return nil
 }
 

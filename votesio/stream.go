@@ -114,11 +114,18 @@ type Source struct {
 	c    io.Closer
 }
 
+// Stdin is the path that names standard input: Open("-") streams the
+// votes piped in, .npy or CSV told apart by the .npy magic bytes.
+const Stdin = "-"
+
 // Open opens path (.npy, or .csv with an optional header line) for
-// streaming with the given convention.
+// streaming with the given convention; path Stdin reads standard input.
 func Open(path string, conv Convention) (*Source, error) {
 	if err := conv.validate(); err != nil {
 		return nil, err
+	}
+	if path == Stdin {
+		return openReader(os.Stdin, "standard input", conv)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -129,10 +136,11 @@ func Open(path string, conv Convention) (*Source, error) {
 		s, err = NewSource(f, path, conv)
 	} else {
 		size := int64(-1)
+		var ra io.ReaderAt // a regular file is read in parallel parts
 		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
-			size = st.Size()
+			size, ra = st.Size(), f
 		}
-		s, err = newNpySource(bufio.NewReaderSize(f, 1<<20), path, conv, size)
+		s, err = newNpySource(bufio.NewReaderSize(f, readerBytes), ra, path, conv, size)
 	}
 	if err != nil {
 		f.Close()
@@ -149,13 +157,33 @@ func NewSource(r io.Reader, name string, conv Convention) (*Source, error) {
 	if strings.EqualFold(filepath.Ext(name), ".csv") {
 		return newCSVSource(r, name, conv)
 	}
-	return newNpySource(bufio.NewReaderSize(r, 1<<20), name, conv, -1)
+	return newNpySource(bufio.NewReaderSize(r, readerBytes), nil, name, conv, -1)
+}
+
+// openReader streams votes from r, a .npy stream when it starts with the
+// .npy magic bytes and CSV otherwise; closing the source leaves r open.
+func openReader(r io.Reader, name string, conv Convention) (*Source, error) {
+	br := bufio.NewReaderSize(r, readerBytes)
+	if head, _ := br.Peek(len(npyMagic)); string(head) == npyMagic {
+		return newNpySource(br, nil, name, conv, -1)
+	}
+	return newCSVSource(br, name, conv)
 }
 
 // MaxCols is the most columns (LFs) a vote file may declare: a header
 // of a few bytes could otherwise declare (0, 10^9) and make every reader
 // size per-column state from it.
 const MaxCols = 1 << 16
+
+// blockBytes is how many bytes of a .npy file's data are read and decoded
+// at a time: small enough to stay in the cache between read() filling the
+// buffer and the decoder reading it, large enough that the system call per
+// block costs little. readerBytes, the buffer the header is read through,
+// is smaller, so that reads of whole blocks bypass it.
+const (
+	blockBytes  = 256 << 10
+	readerBytes = 64 << 10
+)
 
 // ChunkBytes is the memory budget of one chunk of votes: ChunkRows never
 // asks for more rows than this many int8 votes hold.
@@ -209,8 +237,9 @@ func (s *Source) badValue(k int, x float64) error {
 
 // newNpySource reads the header and returns a source over the data.
 // fileSize, when not -1, is the size of the whole file, checked against
-// the header's shape.
-func newNpySource(r io.Reader, name string, conv Convention, fileSize int64) (*Source, error) {
+// the header's shape. ra, when not nil, is the whole file (r reads it from
+// its start): the data are then read from it at their offsets.
+func newNpySource(r io.Reader, ra io.ReaderAt, name string, conv Convention, fileSize int64) (*Source, error) {
 	if err := conv.validate(); err != nil {
 		return nil, err
 	}
@@ -267,44 +296,34 @@ func newNpySource(r io.Reader, name string, conv Convention, fileSize int64) (*S
 	if dt == "<f8" {
 		fast = float64Votes(conv)
 	}
-	left := s.Rows * s.Cols
-	var raw []byte
-	s.read = func(dst []int8) (int, error) {
-		count := min(len(dst), left) / s.Cols * s.Cols
-		if count == 0 {
-			return 0, io.EOF
-		}
-		if cap(raw) < count*size {
-			raw = make([]byte, count*size)
-		}
-		raw = raw[:count*size]
-		if _, err := io.ReadFull(r, raw); err != nil {
-			return 0, readDataError(name, err)
-		}
-		left -= count
+	// Decode one block of raw values into dst; at is the index of its
+	// first value in the chunk, for the error's row and column.
+	block := func(dst []int8, raw []byte, at int) error {
 		if size == 1 {
 			for k, b := range raw {
 				v := table[b]
 				if v == -1000 {
-					return 0, s.badValue(k, decode(raw[k:]))
+					return s.badValue(at+k, decode(raw[k:]))
 				}
 				dst[k] = int8(v)
 			}
-			return count / s.Cols, nil
+			return nil
 		}
-		if fast != nil && fast(dst[:count], raw) {
-			return count / s.Cols, nil
+		if fast != nil && fast(dst, raw) {
+			return nil
 		}
-		for k := 0; k < count; k++ {
+		for k := range dst {
 			x := decode(raw[k*size:])
 			v, ok := conv.vote(x)
 			if !ok {
-				return 0, s.badValue(k, x)
+				return s.badValue(at+k, x)
 			}
 			dst[k] = v
 		}
-		return count / s.Cols, nil
+		return nil
 	}
+	d := &npyData{name: name, r: r, ra: ra, off: h.size, size: size, cols: s.Cols, left: s.Rows * s.Cols, block: block}
+	s.read = d.read
 	return s, nil
 }
 

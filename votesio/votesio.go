@@ -23,7 +23,7 @@ type Matrix struct {
 // are all -1, 0 or +1 (FlyingSquid's convention). A 1-D array is read as
 // n x 1. name labels errors (a file name).
 func ReadMatrix(r io.Reader, name string) (Matrix, error) {
-	s, err := newNpySource(r, name, Convention{}, -1)
+	s, err := newNpySource(r, nil, name, Convention{}, -1)
 	if err != nil {
 		return Matrix{}, err
 	}

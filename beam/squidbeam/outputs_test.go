@@ -32,7 +32,7 @@ func TestPredictCSVRowsInEqualRowsOut(t *testing.T) {
 	outDir := filepath.Join(dir, "out")
 	os.Mkdir(outDir, 0o755)
 	p, s := beam.NewPipelineWithRoot()
-	if _, err := Predict(s, []byte(b.String()), filepath.Join(dir, "*.csv"), 0, outDir, true, 3); err != nil {
+	if _, err := Predict(s, []byte(b.String()), filepath.Join(dir, "*.csv"), votesio.Convention{}, outDir, true, 3); err != nil {
 		t.Fatal(err)
 	}
 	if err := ptest.Run(p); err != nil {
@@ -72,7 +72,7 @@ func TestOutputsNeverAnInput(t *testing.T) {
 	model.Fit(labelmodel.Votes{N: 4, M: 4, Data: []int8{1, 0, -1, 1, -1, -1, 1, 0, 0, 1, 1, 1, 1, 1, 1, -1}}, labelmodel.Options{})
 	model.Save(&b)
 	for glob, want := range map[string]string{"a.*": "would both write", "b*": "is the input"} {
-		if _, err := Predict(s, []byte(b.String()), filepath.Join(dir, glob), 0, dir, false, 0); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := Predict(s, []byte(b.String()), filepath.Join(dir, glob), votesio.Convention{}, dir, false, 0); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("predict %s: %v, want %q", glob, err, want)
 		}
 	}

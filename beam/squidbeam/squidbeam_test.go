@@ -109,7 +109,7 @@ func TestFitAndPredictMatchSingleProcess(t *testing.T) {
 	outDir := filepath.Join(dir, "out")
 	os.Mkdir(outDir, 0o755)
 	p, s = beam.NewPipelineWithRoot()
-	if _, err := Predict(s, b, cfg.Input, 0, outDir, true, 500); err != nil {
+	if _, err := Predict(s, b, cfg.Input, cfg.Convention, outDir, true, 500); err != nil {
 		t.Fatal(err)
 	}
 	if err := ptest.Run(p); err != nil {
@@ -117,23 +117,11 @@ func TestFitAndPredictMatchSingleProcess(t *testing.T) {
 	}
 	start := 0
 	for k, n := range sizes {
-		name := filepath.Join(outDir, "shard-"+string(rune('a'+k))+".proba.npy")
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := votesio.ReadFloat64(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if len(m) != n {
-			t.Fatalf("%s: %d values for %d rows", name, len(m), n)
-		}
+		m := readShardLabels(t, outDir, k, n, 1)
 		want, _ := single.PredictProbaMarginal(labelmodel.Votes{N: n, M: 6, Data: d.Votes[start*6 : (start+n)*6]})
 		for r := 0; r < n; r++ {
 			if math.Abs(m[r]-want.At(r, 0)) > 1e-12 {
-				t.Fatalf("%s row %d: %v, want %v", name, r, m[r], want.At(r, 0))
+				t.Fatalf("shard %d row %d: %v, want %v", k, r, m[r], want.At(r, 0))
 			}
 		}
 		start += n

@@ -1,6 +1,7 @@
 // Command mkvotes writes a large synthetic int8 vote matrix as .npy, in
 // chunks (bounded memory), for measuring the streaming fit; on a terminal
-// a progress bar on standard error counts the rows written:
+// a progress bar on standard error counts the rows written. -float64
+// writes the same votes as float64 (what numpy users often hand over):
 //
 //	go run ./bench/mkvotes -n 100000000 -m 20 -o /tmp/votes.npy
 //	/usr/bin/time -v go run -tags nocuda ./cmd/squid fit --votes /tmp/votes.npy -o /tmp/model.json
@@ -12,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"math"
 	"os"
 
 	"github.com/squid-ws/squid/internal/progress"
@@ -23,13 +25,18 @@ func main() {
 	m := flag.Int("m", 20, "LFs")
 	out := flag.String("o", "votes.npy", "output .npy")
 	seed := flag.Uint64("seed", 1, "random seed")
+	f64 := flag.Bool("float64", false, "write float64 votes ('<f8') instead of int8")
 	flag.Parse()
+	descr := "|i1"
+	if *f64 {
+		descr = "<f8"
+	}
 	f, err := os.Create(*out)
 	if err != nil {
 		log.Fatal(err)
 	}
 	w := bufio.NewWriterSize(f, 1<<22)
-	dict := fmt.Sprintf("{'descr': '|i1', 'fortran_order': False, 'shape': (%d, %d), }", *n, *m)
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", descr, *n, *m)
 	pad := 64 - (10+len(dict)+1)%64
 	header := []byte("\x93NUMPY\x01\x00")
 	header = binary.LittleEndian.AppendUint16(header, uint16(len(dict)+pad+1))
@@ -48,7 +55,13 @@ func main() {
 			log.Fatal(err)
 		}
 		for _, v := range d.Votes {
-			w.WriteByte(byte(v))
+			if *f64 {
+				var b [8]byte
+				binary.LittleEndian.PutUint64(b[:], math.Float64bits(float64(v)))
+				w.Write(b[:])
+			} else {
+				w.WriteByte(byte(v))
+			}
 		}
 		bar.Add(d.N)
 	}

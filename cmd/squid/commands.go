@@ -13,7 +13,6 @@ import (
 	"github.com/squid-ws/squid/analysis"
 	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/labelmodel"
-	"github.com/squid-ws/squid/multiclass"
 	"github.com/squid-ws/squid/votesio"
 )
 
@@ -31,7 +30,30 @@ func required(fs *flag.FlagSet, names ...string) error {
 			return fmt.Errorf("%s: %s is required (see squid %s -h)", cmdName(fs), flagName(n), cmdName(fs))
 		}
 	}
-	return nil
+	return stdinOnce(fs)
+}
+
+// stdinOnce checks the inputs given as - (standard input): only vote and
+// label files are read from it, and only one of them, since it can be
+// read once.
+func stdinOnce(fs *flag.FlagSet) error {
+	var readers []string
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if f.Value.String() != votesio.Stdin {
+			return
+		}
+		switch f.Name {
+		case "votes", "dev-labels":
+			readers = append(readers, flagName(f.Name))
+		case "model", "graph":
+			err = fmt.Errorf("%s: %s - : only --votes and --dev-labels read standard input", cmdName(fs), flagName(f.Name))
+		}
+	})
+	if err == nil && len(readers) > 1 {
+		err = fmt.Errorf("%s: %s both read standard input (-), which can be read only once", cmdName(fs), strings.Join(readers, " and "))
+	}
+	return err
 }
 
 // given reports whether the flag name was set on the command line.
@@ -46,7 +68,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlags("fit", stderr)
 	var in fitflags.Input
 	in.Register(fs)
-	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks; - reads standard input")
 	graphPath := fs.String("graph", "", `graph file (JSON {"m","v","task_edges","lf_task_edges","lf_edges"}); default: m LFs on one task`)
 	var ff fitflags.Fit
 	ff.Register(fs)
@@ -119,16 +141,23 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := o.writeAll(ctx, f.Save); err != nil {
 		return err
 	}
-	printFitSummary(stderr, f, warnings, rows, src.Cols, ff.Method, start)
+	fitflags.PrintFitSummary(stderr, warnings, rows, src.Cols, f.Classes(), ff.Method, time.Since(start))
 	return nil
 }
+
+// predictRows is how many rows predict computes and writes at a time on
+// the CPU backend, whatever the chunk read: their probabilities stay in
+// the cache between the kernel writing them and the output encoding them,
+// and the buffer is reused instead of a fresh one the size of the chunk.
+// A GPU backend gets whole chunks (see cpuChunkBytes).
+const predictRows = 8192
 
 func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("predict", stderr)
 	var in fitflags.Input
 	in.Register(fs)
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit)")
-	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks; - reads standard input")
 	marginal := fs.Bool("marginal", false, "write P(Y_t = +1) per task (n x v) instead of P(Y) over the 2^v patterns")
 	out := fs.String("o", "", "output (.npy float64, or .csv), written chunk by chunk; - writes CSV to standard output")
 	var lab labelFlags
@@ -147,28 +176,28 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := o.matrix(); err != nil {
 		return err
 	}
-	model, err := loadAnyModel(*modelPath)
+	model, err := fitflags.ReadModel(*modelPath)
 	if err != nil {
 		return err
 	}
-	conv, err := model.convention(fs, *modelPath, in)
+	conv, err := modelConvention(model, fs, *modelPath, in)
 	if err != nil {
 		return err
 	}
-	in.Classes = model.classes()
+	in.Classes = model.Classes()
 	hard, labelCols, labelNames, err := lab.newHardLabels(model, conv, *marginal)
 	if err != nil {
 		return err
 	}
-	if *marginal && model.multi != nil {
+	if *marginal && model.Multi != nil {
 		return errors.New("--marginal applies to binary models; a multiclass model predicts P(Y = c) per class")
 	}
-	src, err := model.openVotes(*votesPath, conv)
+	src, err := openVotes(model, *votesPath, conv)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	cols, names, predict := predictor(model, *marginal || hard != nil)
+	cols, names, predict := model.Predictor(*marginal || hard != nil)
 	sinkCols, sinkNames := cols, names
 	if hard != nil {
 		sinkCols, sinkNames = labelCols, labelNames
@@ -177,15 +206,26 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	m, step := src.Cols, chunkRows(src, in.Chunk)
+	if onCPU() {
+		step = min(step, predictRows)
+	}
+	p := make([]float64, step*cols)
 	err = eachChunk(ctx, src, in.Chunk, stderr, func(data []int8, n, first int) error {
-		p := make([]float64, n*cols)
-		if err := predict(p, data, n, src.Cols); err != nil {
-			return fmt.Errorf("%s: rows from %d: %w", *votesPath, first, err)
+		for r := 0; r < n; r += step {
+			k := min(step, n-r)
+			rows, out := data[r*m:(r+k)*m], p[:k*cols]
+			if err := predict(out, rows, k, m); err != nil {
+				return fmt.Errorf("%s: rows from %d: %w", *votesPath, first+r, err)
+			}
+			if hard != nil {
+				out = hard.labels(out, rows, k, first+r, m)
+			}
+			if err := sink.Write(out); err != nil {
+				return err
+			}
 		}
-		if hard != nil {
-			p = hard.labels(p, data, n, first, src.Cols)
-		}
-		return sink.Write(p)
+		return nil
 	})
 	if err == nil {
 		err = interrupted(ctx) // checked last: a signal during the last chunk still discards the output
@@ -197,47 +237,6 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return sink.Close()
 }
 
-// predictor returns the output width, column names and prediction function
-// of a model.
-func predictor(model anyModel, marginal bool) (int, []string, func(out []float64, data []int8, n, m int) error) {
-	if model.multi != nil {
-		k := model.multi.K()
-		names := make([]string, k)
-		for c := range names {
-			names[c] = fmt.Sprintf("P(Y=%d)", c)
-		}
-		return k, names, func(out []float64, data []int8, n, m int) error {
-			v := multiclass.Votes{N: n, M: m, Data: data}
-			if err := v.Validate(k); err != nil {
-				return err
-			}
-			return model.multi.PredictProbaInto(out, v)
-		}
-	}
-	b := model.binary
-	v := b.Spec().Tasks()
-	if marginal {
-		names := make([]string, v)
-		for t := range names {
-			names[t] = fmt.Sprintf("P(Y_%d=+1)", t)
-		}
-		return v, names, func(out []float64, data []int8, n, m int) error {
-			return b.PredictProbaMarginalInto(out, make([]float64, n*b.Classes()), labelmodel.Votes{N: n, M: m, Data: data})
-		}
-	}
-	var names []string
-	for _, y := range b.YPatterns() {
-		s := make([]string, len(y))
-		for t, x := range y {
-			s[t] = fmt.Sprintf("%+d", x)
-		}
-		names = append(names, "P(Y=("+strings.Join(s, " ")+"))")
-	}
-	return b.Classes(), names, func(out []float64, data []int8, n, m int) error {
-		return b.PredictProbaInto(out, labelmodel.Votes{N: n, M: m, Data: data})
-	}
-}
-
 func cmdAccuracies(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("accuracies", stderr)
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit)")
@@ -247,24 +246,24 @@ func cmdAccuracies(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := required(fs, "model"); err != nil {
 		return err
 	}
-	model, err := loadAnyModel(*modelPath)
+	model, err := fitflags.ReadModel(*modelPath)
 	if err != nil {
 		return err
 	}
-	joint, given := model.accuracies()
+	joint, given := model.Accuracies()
 	doc := struct {
 		LFNames             []string  `json:"lf_names,omitempty"`
 		Accuracies          []float64 `json:"accuracies,omitempty"`
 		AccuraciesGivenVote []float64 `json:"accuracies_given_vote"`
 		ClassBalance        []float64 `json:"class_balance"`
 		Warnings            []string  `json:"warnings"`
-	}{LFNames: model.spec().LFNames, Accuracies: joint, AccuraciesGivenVote: given, Warnings: []string{}}
-	if model.multi != nil {
-		doc.ClassBalance = model.multi.ClassBalance()
+	}{LFNames: model.Spec().LFNames, Accuracies: joint, AccuraciesGivenVote: given, Warnings: []string{}}
+	if model.Multi != nil {
+		doc.ClassBalance = model.Multi.ClassBalance()
 	} else {
-		doc.ClassBalance = model.binary.ClassBalance()
+		doc.ClassBalance = model.Binary.ClassBalance()
 	}
-	doc.Warnings = append(doc.Warnings, (&fitflags.Fitter{Binary: model.binary, Multi: model.multi}).Warnings()...)
+	doc.Warnings = append(doc.Warnings, (&fitflags.Fitter{Binary: model.Binary, Multi: model.Multi}).Warnings()...)
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -274,7 +273,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlags("analyze", stderr)
 	var in fitflags.Input
 	in.Register(fs)
-	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks")
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m), streamed in chunks; - reads standard input")
 	dev := fs.String("dev-labels", "", "gold labels for the same rows (.npy or .csv, n): adds each LF's empirical accuracy")
 	graphPath := fs.String("graph", "", "graph file for the label model's estimates (default: m LFs on one task)")
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit): its estimated accuracies, instead of fitting the rows analysed")
@@ -285,12 +284,12 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := required(fs, "votes"); err != nil {
 		return err
 	}
-	var model *anyModel
+	var model *fitflags.Model
 	if *modelPath != "" {
 		if *graphPath != "" {
 			return errors.New("give --model or --graph, not both (the model has its graph)")
 		}
-		m, err := loadAnyModel(*modelPath)
+		m, err := fitflags.ReadModel(*modelPath)
 		if err != nil {
 			return err
 		}
@@ -298,8 +297,8 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	conv, err := in.Convention()
 	if model != nil {
-		conv, err = model.convention(fs, *modelPath, in)
-		in.Classes = model.classes()
+		conv, err = modelConvention(*model, fs, *modelPath, in)
+		in.Classes = model.Classes()
 	}
 	if err != nil {
 		return err
@@ -329,8 +328,8 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var f *fitflags.Fitter
 	ferr := errors.New("a fitted model gives the estimate")
 	if model != nil {
-		if src.Cols != model.lfs() {
-			return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.lfs())
+		if src.Cols != model.LFs() {
+			return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.LFs())
 		}
 	} else {
 		f, ferr = fitflags.NewFitter(spec, in.Classes) // the estimate is optional: m < 3 has none
@@ -363,7 +362,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	var estimated []float64
 	if model != nil {
-		_, estimated = model.accuracies()
+		_, estimated = model.Accuracies()
 	} else if ferr == nil && summary.Rows() > 0 {
 		if err := f.Fit(labelmodel.Options{Method: labelmodel.TripletMean}); err == nil {
 			if f.Multi != nil {
@@ -378,7 +377,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "warning: no label-model estimate:", ferr)
 	}
 	if model != nil {
-		summary.SetNames(model.spec().LFNames)
+		summary.SetNames(model.Spec().LFNames)
 	} else {
 		summary.SetNames(spec.LFNames)
 	}

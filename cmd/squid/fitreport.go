@@ -2,10 +2,7 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"time"
 
-	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/votesio"
 )
@@ -35,17 +32,4 @@ func conventionWarning(s *labelmodel.Stats, conv votesio.Convention) string {
 			100*float64(zeros)/float64(all), 100*float64(minus)/float64(all))
 	}
 	return ""
-}
-
-// printFitSummary writes the fit's warnings, one sentence a line, and its
-// one summary line.
-func printFitSummary(w io.Writer, f *fitflags.Fitter, warnings []string, rows int64, lfs int, method string, start time.Time) {
-	for _, s := range warnings {
-		fmt.Fprintln(w, "warning:", s)
-	}
-	kind := ""
-	if f.Multi != nil {
-		kind = fmt.Sprintf(", %d classes", f.Multi.K())
-	}
-	fmt.Fprintf(w, "fit: %d rows, %d LFs%s, %s, %.2f s, %d warnings\n", rows, lfs, kind, method, time.Since(start).Seconds(), len(warnings))
 }

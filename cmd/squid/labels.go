@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/votesio"
 )
@@ -57,12 +58,13 @@ type hardLabels struct {
 	marked     bool
 	allAbstain float64
 	drop       bool
-	voteAbst   int8 // the vote meaning abstain in the votes
+	voteAbst   int8      // the vote meaning abstain in the votes
+	out        []float64 // the rows labels returned last, reused
 }
 
 // newHardLabels checks predict's label flags. cols and names are the
 // probability output's; it returns the label output's.
-func (lf labelFlags) newHardLabels(model anyModel, conv votesio.Convention, marginal bool) (*hardLabels, int, []string, error) {
+func (lf labelFlags) newHardLabels(model fitflags.Model, conv votesio.Convention, marginal bool) (*hardLabels, int, []string, error) {
 	if !lf.on {
 		set := false
 		for _, f := range []bool{lf.tie.policy != string(labelmodel.TieAbstain), lf.abstainLabel != "", lf.drop} {
@@ -83,13 +85,13 @@ func (lf labelFlags) newHardLabels(model anyModel, conv votesio.Convention, marg
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	h := &hardLabels{labeler: l, multi: model.multi != nil, snorkel: conv.Binary() && conv.Abstain != 0, drop: lf.drop}
+	h := &hardLabels{labeler: l, multi: model.Multi != nil, snorkel: conv.Binary() && conv.Abstain != 0, drop: lf.drop}
 	if h.multi || h.snorkel {
 		h.abstain, h.voteAbst = -1, -1
 	}
-	if h.per = model.classes(); !h.multi {
+	if h.per = model.Classes(); !h.multi {
 		h.voteAbst = 0
-		h.tasks = model.binary.Spec().Tasks()
+		h.tasks = model.Binary.Spec().Tasks()
 		h.per = h.tasks
 	}
 	if lf.abstainLabel != "" {
@@ -112,10 +114,12 @@ func (lf labelFlags) newHardLabels(model anyModel, conv votesio.Convention, marg
 }
 
 // labels turns a chunk's probabilities p (n rows) into label rows; first
-// is the index of the chunk's first row in the input.
+// is the index of the chunk's first row in the input. The rows are valid
+// until the next call (their buffer is reused).
 func (h *hardLabels) labels(p []float64, data []int8, n, first, m int) []float64 {
 	per, width := h.per, max(h.tasks, 1)
-	out := make([]float64, 0, n*(width+1))
+	out := h.out[:0]
+	defer func() { h.out = out[:0] }()
 	for r := range n {
 		none := true
 		for _, v := range data[r*m : (r+1)*m] {

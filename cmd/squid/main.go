@@ -39,6 +39,7 @@ commands:
                                                squid analyze --votes L.npy [--model model.json] [--dev-labels Y.npy]
   demo        a synthetic task end to end:     squid demo
   bench       timings on synthetic data:       squid bench [--quick]
+  version     this binary's version and build: squid version (or --version)
 
 Votes and labels are .npy or .csv files, read in chunks (--chunk rows);
 --abstain -1 reads Snorkel's convention (0/1 votes, -1 abstains), --classes k
@@ -50,6 +51,9 @@ when none of its fields is a number (--header / --no-header decide instead);
 any other field that is not a vote is an error naming its line and column.
 A graph file (fit --graph) may name the LFs ("lf_names"); the names travel
 into the model, its warnings, accuracies, analyze and score.
+
+--votes - (or --dev-labels -) reads standard input, .npy or CSV, once:
+  python make_votes.py | squid fit --votes - -o model.json
 
 Outputs: -o - writes to standard output (fit: JSON; predict: CSV). A file
 is replaced only when the command succeeds; an output that is one of the
@@ -76,6 +80,10 @@ var errUsage = errors.New("unknown command (see squid --help)")
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || (args[0] == "help" && len(args) == 1) {
 		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	if args[0] == "version" || args[0] == "--version" || args[0] == "-version" {
+		cmdVersion(stdout)
 		return nil
 	}
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{

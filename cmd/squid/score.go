@@ -30,7 +30,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	in.Register(fs)
 	fs.Lookup("classes").Usage = "number of classes of the votes: the model's; another value is an error"
 	modelPath := fs.String("model", "", "fitted model (JSON from squid fit), one task or multiclass")
-	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m) of the rows with gold labels, streamed in chunks")
+	votesPath := fs.String("votes", "", "vote matrix L (.npy or .csv, n x m) of the rows with gold labels, streamed in chunks; - reads standard input")
 	devPath := fs.String("dev-labels", "", "gold labels of the same rows (.npy or .csv, n): -1/+1 (0/1 with --abstain -1), or 0..k-1")
 	var tie tieFlags
 	tie.register(fs)
@@ -41,18 +41,18 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := required(fs, "model", "votes", "dev-labels"); err != nil {
 		return err
 	}
-	model, err := loadAnyModel(*modelPath)
+	model, err := fitflags.ReadModel(*modelPath)
 	if err != nil {
 		return err
 	}
-	if model.binary != nil && model.binary.Spec().Tasks() != 1 {
-		return fmt.Errorf("%s: score compares one task with majority vote; the model has %d tasks", *modelPath, model.binary.Spec().Tasks())
+	if model.Binary != nil && model.Binary.Spec().Tasks() != 1 {
+		return fmt.Errorf("%s: score compares one task with majority vote; the model has %d tasks", *modelPath, model.Binary.Spec().Tasks())
 	}
-	conv, err := model.convention(fs, *modelPath, in)
+	conv, err := modelConvention(model, fs, *modelPath, in)
 	if err != nil {
 		return err
 	}
-	in.Classes = model.classes()
+	in.Classes = model.Classes()
 	lm, err := tie.labeler()
 	if err != nil {
 		return err
@@ -62,7 +62,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	src, err := model.openVotes(*votesPath, conv)
+	src, err := openVotes(model, *votesPath, conv)
 	if err != nil {
 		return err
 	}
@@ -75,14 +75,14 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		var labels []int8
 		var err error
-		if model.multi != nil {
-			labels, err = model.multi.PredictLabels(multiclass.Votes{N: n, M: src.Cols, Data: data}, lm)
+		if model.Multi != nil {
+			labels, err = model.Multi.PredictLabels(multiclass.Votes{N: n, M: src.Cols, Data: data}, lm)
 			for r := range n {
-				mvLabels = append(mvLabels, labelmodel.MajorityVoteClass(data[r*src.Cols:(r+1)*src.Cols], model.classes(), mv))
+				mvLabels = append(mvLabels, labelmodel.MajorityVoteClass(data[r*src.Cols:(r+1)*src.Cols], model.Classes(), mv))
 			}
 		} else {
 			v := labelmodel.Votes{N: n, M: src.Cols, Data: data}
-			labels, err = model.binary.PredictLabels(v, lm)
+			labels, err = model.Binary.PredictLabels(v, lm)
 			mvLabels = append(mvLabels, labelmodel.MajorityVoteLabels(v, mv)...)
 		}
 		if err != nil {
@@ -97,7 +97,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if int64(len(gold.Data)) != rows {
 		return fitflags.GoldRowsError(*devPath, len(gold.Data), *votesPath, rows)
 	}
-	rep := scoreReport{Rows: int64(len(gold.Data)), LFs: src.Cols, LFNames: model.spec().LFNames, Classes: model.classes(), TiePolicy: string(lm.Policy())}
+	rep := scoreReport{Rows: int64(len(gold.Data)), LFs: src.Cols, LFNames: model.Spec().LFNames, Classes: model.Classes(), TiePolicy: string(lm.Policy())}
 	if rep.LabelModel, err = labelmodel.Score(lmLabels, gold.Data, rep.Classes); err != nil {
 		return err
 	}

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/squid-ws/squid/internal/fitflags"
 	"github.com/squid-ws/squid/internal/progress"
 	"github.com/squid-ws/squid/labelmodel"
-	"github.com/squid-ws/squid/multiclass"
 	"github.com/squid-ws/squid/votesio"
 )
 
@@ -24,7 +21,7 @@ func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Wri
 	// A read blocked on a pipe or FIFO would not see ctx until more data
 	// came: closing the source on cancellation ends it now.
 	defer context.AfterFunc(ctx, func() { src.Close() })()
-	chunk := make([]int8, src.ChunkRows(rows)*src.Cols)
+	chunk := make([]int8, chunkRows(src, rows)*src.Cols)
 	first := 0
 	for {
 		if err := interrupted(ctx); err != nil {
@@ -50,70 +47,40 @@ func eachChunk(ctx context.Context, src *votesio.Source, rows int, stderr io.Wri
 	}
 }
 
-// anyModel is a fitted binary or multiclass model read from a file.
-type anyModel struct {
-	binary *labelmodel.Model
-	multi  *multiclass.Model
+// cpuChunkBytes bounds the votes of a chunk on the CPU backend: about a
+// core's L2 cache, so that the votes the reader writes are still in the
+// cache when the kernels read them, and one small buffer serves the whole
+// file (--chunk's default of 2^20 rows is 20 MB of fresh pages at m = 20,
+// written and read back through DRAM). A GPU backend gets whole chunks of
+// --chunk rows: it declines calls of fewer than 2^22 votes.
+const cpuChunkBytes = 1 << 20
+
+// onCPU reports whether labelmodel's backend is the CPU one (always in the
+// nocuda build; in the CUDA build when no GPU registered).
+func onCPU() bool {
+	_, ok := labelmodel.ActiveBackend().(labelmodel.CPU)
+	return ok
 }
 
-func loadAnyModel(path string) (anyModel, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return anyModel{}, err
+// chunkRows returns how many rows of src to read at a time: at most rows
+// (--chunk) and what the source allows (Source.ChunkRows), and on the CPU
+// backend at most cpuChunkBytes of votes.
+func chunkRows(src *votesio.Source, rows int) int {
+	if onCPU() {
+		rows = min(rows, max(1, cpuChunkBytes/src.Cols))
 	}
-	var head struct{ Format string }
-	if err := json.Unmarshal(b, &head); err != nil {
-		return anyModel{}, fmt.Errorf("%s: not a squid model: %w", path, err)
-	}
-	var m anyModel
-	if head.Format == multiclass.FormatName {
-		m.multi, err = multiclass.Load(bytes.NewReader(b))
-	} else {
-		m.binary, err = labelmodel.Load(bytes.NewReader(b))
-	}
-	if err != nil {
-		return anyModel{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
-}
-
-// spec returns the model's graph (of every class model for k classes).
-func (m anyModel) spec() labelmodel.Spec {
-	if m.multi != nil {
-		return m.multi.Binary(0).Spec()
-	}
-	return m.binary.Spec()
+	return src.ChunkRows(rows)
 }
 
 // openVotes opens a vote file for the model: one column per LF.
-func (m anyModel) openVotes(path string, conv votesio.Convention) (*votesio.Source, error) {
+func openVotes(m fitflags.Model, path string, conv votesio.Convention) (*votesio.Source, error) {
 	src, err := votesio.Open(path, conv)
 	if err != nil {
 		return nil, err
 	}
-	if src.Cols != m.lfs() {
+	if src.Cols != m.LFs() {
 		src.Close()
-		return nil, fmt.Errorf("%s: votes have %d columns, the model has %d LFs", path, src.Cols, m.lfs())
+		return nil, fmt.Errorf("%s: votes have %d columns, the model has %d LFs", path, src.Cols, m.LFs())
 	}
 	return src, nil
-}
-
-// lfs returns the number of LFs the model was fitted for.
-func (m anyModel) lfs() int { return m.spec().M }
-
-func (m anyModel) classes() int {
-	if m.multi != nil {
-		return m.multi.K()
-	}
-	return 2
-}
-
-func (m anyModel) accuracies() (joint, given []float64) {
-	if m.multi != nil {
-		given, _ = m.multi.AccuraciesGivenVote()
-		return nil, given
-	}
-	joint, _ = m.binary.EstimatedAccuracies()
-	given, _ = m.binary.AccuraciesGivenVote()
-	return joint, given
 }

@@ -20,6 +20,14 @@ type Fitter struct {
 	MStats []*labelmodel.Stats
 }
 
+// Classes returns the number of classes the fitter fits: k, or 2.
+func (f *Fitter) Classes() int {
+	if f.Multi != nil {
+		return f.Multi.K()
+	}
+	return 2
+}
+
 // NewFitter returns an empty fitter for the graph: a multiclass model for
 // classes > 2, else a binary one.
 func NewFitter(spec labelmodel.Spec, classes int) (*Fitter, error) {

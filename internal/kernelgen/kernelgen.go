@@ -12,9 +12,35 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 )
+
+// includeRE matches a line including a kernel header of the same folder.
+var includeRE = regexp.MustCompile(`(?m)^#include "(\w+\.cuh)"[ \t]*$`)
+
+// ReadSource returns kernels/squid.cu of the folder dir with each line
+// `#include "NAME.cuh"` replaced by that header's text (one level: the
+// headers include nothing further), so that Parse sees the kernels split
+// out of squid.cu too.
+func ReadSource(dir string) (string, error) {
+	src, err := os.ReadFile(filepath.Join(dir, "squid.cu"))
+	if err != nil {
+		return "", fmt.Errorf("kernelgen: %w", err)
+	}
+	var failed error
+	out := includeRE.ReplaceAllStringFunc(string(src), func(line string) string {
+		name := includeRE.FindStringSubmatch(line)[1]
+		h, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil && failed == nil {
+			failed = fmt.Errorf("kernelgen: squid.cu includes %s: %w", name, err)
+		}
+		return string(h)
+	})
+	return out, failed
+}
 
 // Param is one kernel parameter.
 type Param struct {
@@ -45,7 +71,8 @@ func (k Kernel) GoName() string {
 }
 
 var (
-	kernelRE = regexp.MustCompile(`extern "C" __global__ void (\w+)\(([^)]*)\)`)
+	// A kernel may carry __launch_bounds__(...) between void and its name.
+	kernelRE = regexp.MustCompile(`extern "C" __global__ void (?:__launch_bounds__\([^)]*\)\s*)?(\w+)\(([^)]*)\)`)
 	paramRE  = regexp.MustCompile(`^(.*?)\s*(\w+)$`)
 )
 

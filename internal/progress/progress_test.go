@@ -39,3 +39,22 @@ func TestBarCounts(t *testing.T) {
 		t.Fatalf("bar output %q: want the description, 10/10 and a final newline", out)
 	}
 }
+
+// An unknown total (-1: a CSV file) shows the count alone; a count past
+// the total never draws more than a full bar.
+func TestBarUnknownTotalAndOvercount(t *testing.T) {
+	var buf bytes.Buffer
+	b := newBar(&buf, -1, "rows")
+	b.Add(7)
+	b.Finish()
+	if out := buf.String(); !strings.HasSuffix(out, "rows 7\n") {
+		t.Errorf("unknown total: %q, want it to end with the count", out)
+	}
+	buf.Reset()
+	b = newBar(&buf, 4, "rows")
+	b.Add(9)
+	b.Finish()
+	if out := buf.String(); !strings.Contains(out, "100%") || strings.Contains(out, "225%") || !strings.Contains(out, "9/4") {
+		t.Errorf("overcount: %q, want a full bar and the true count", out)
+	}
+}

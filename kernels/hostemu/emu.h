@@ -20,6 +20,7 @@
 
 #include <algorithm>
 
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -45,6 +46,7 @@ inline emu_dim3 blockDim, gridDim;
 #define __global__
 #define __device__
 #define __forceinline__ inline
+#define __launch_bounds__(...)
 #define __shared__ static thread_local
 
 // ---- fibers ---------------------------------------------------------------
@@ -104,6 +106,9 @@ struct emu_block {
     std::vector<char*> stacks;
     std::vector<unsigned> warp_acc, warp_result;  // ballot: bits gathered, bits released
     std::vector<std::vector<unsigned long long>> warp_lanes;  // shuffles: one value per lane
+    std::vector<std::array<unsigned, 10>> warp_mma[2];  // mma.sync: each lane's A (4), B (2), C (4) registers; then D
+    std::vector<char> warp_mma_done[2];                 // mma.sync: D computed for the warp
+    std::vector<unsigned> mma_seq;                      // mma.sync: collectives each thread has joined
     void* sched_sp = nullptr;
     int cur = 0;
     void (*body)(void*) = nullptr;
@@ -156,6 +161,11 @@ inline void emu_run_block(emu_block& b, emu_dim3 blk, void (*body)(void*), void*
     b.warp_acc.assign(nw, 0);
     b.warp_result.assign(nw, 0);
     b.warp_lanes.assign(nw, std::vector<unsigned long long>(32));
+    for (int p = 0; p < 2; p++) {
+        b.warp_mma[p].assign(nw * 32, {});
+        b.warp_mma_done[p].assign(nw, 0);
+    }
+    b.mma_seq.assign(nw * 32, 0);
     b.body = body;
     b.arg = arg;
     blockIdx = blk;
@@ -246,15 +256,109 @@ inline T __shfl_sync(unsigned, T v, int src) {
     return out;
 }
 
+// emu_mma_m16n8k32_s8 is the warp collective
+// mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32: D = A B + C with A
+// 16 x 32 and B 32 x 8 signed bytes, C and D 16 x 8 int32 (wrapping, as
+// without .satfinite), every matrix spread over the warp's lanes in the
+// PTX ISA's fragments ("Matrix Fragments for mma.m16n8k32"). With
+// g = lane >> 2 (groupID) and t = lane % 4 (threadID_in_group), byte j
+// (low to high) of a lane's registers holds:
+//   a[0] A[g][4t+j]   a[1] A[g+8][4t+j]   a[2] A[g][16+4t+j]   a[3] A[g+8][16+4t+j]
+//   b[0] B[4t+j][g]   b[1] B[16+4t+j][g]
+// and c[0], c[1] are C[g][2t], C[g][2t+1], c[2], c[3] C[g+8][2t], C[g+8][2t+1]
+// (d likewise). Every lane deposits its registers, the warp meets, the
+// first lane to resume computes every lane's D from all the deposits and
+// each lane takes its four. All 32 lanes must call it (the emulator checks
+// that the warp is whole and that no lane has exited).
+inline void emu_mma_m16n8k32_s8(int d[4], const unsigned a[4], const unsigned b[2], const int c[4]) {
+    emu_block* blk = emu_cur_block;
+    int tid = blk->cur, w = tid / 32;
+    if ((int)blk->fibers.size() < w * 32 + 32) emu_fatal("mma.sync in a warp of fewer than 32 threads");
+    // Deposits alternate between two buffers, so that one meeting per
+    // collective suffices: a lane that runs ahead writes the other buffer,
+    // and cannot come back to this one before every lane has met it again.
+    int parity = blk->mma_seq[tid]++ & 1;
+    auto& slots = blk->warp_mma[parity];
+    auto& mine = slots[tid];
+    for (int i = 0; i < 4; i++) mine[i] = a[i];
+    mine[4] = b[0];
+    mine[5] = b[1];
+    for (int i = 0; i < 4; i++) mine[6 + i] = (unsigned)c[i];
+    blk->warp_mma_done[parity][w] = false;
+    emu_yield(EMU_AT_WARP);
+    blk = emu_cur_block;
+    if (!blk->warp_mma_done[parity][w]) {
+        // The first lane to resume computes the whole D into the C slots.
+        for (int l = w * 32; l < w * 32 + 32; l++)
+            if (blk->fibers[l].state == EMU_DONE) emu_fatal("mma.sync with an exited lane");
+        short A[16][32], Bt[8][32];  // Bt: B transposed, so both dot products run over contiguous k
+        unsigned C[16][8];
+        for (int l = 0; l < 32; l++) {
+            const auto& r = slots[w * 32 + l];
+            int g = l >> 2, t = l & 3;
+            for (int j = 0; j < 4; j++) {
+                A[g][4 * t + j] = (signed char)(r[0] >> (8 * j));
+                A[g + 8][4 * t + j] = (signed char)(r[1] >> (8 * j));
+                A[g][16 + 4 * t + j] = (signed char)(r[2] >> (8 * j));
+                A[g + 8][16 + 4 * t + j] = (signed char)(r[3] >> (8 * j));
+                Bt[g][4 * t + j] = (signed char)(r[4] >> (8 * j));
+                Bt[g][16 + 4 * t + j] = (signed char)(r[5] >> (8 * j));
+            }
+            C[g][2 * t] = r[6];
+            C[g][2 * t + 1] = r[7];
+            C[g + 8][2 * t] = r[8];
+            C[g + 8][2 * t + 1] = r[9];
+        }
+        for (int l = 0; l < 32; l++) {
+            int g = l >> 2, t = l & 3;
+            const int rows[4] = {g, g, g + 8, g + 8}, cols[4] = {2 * t, 2 * t + 1, 2 * t, 2 * t + 1};
+            for (int i = 0; i < 4; i++) {
+                int s = 0;  // |sum| <= 32 * 128 * 128: no overflow
+                for (int k = 0; k < 32; k++) s += A[rows[i]][k] * Bt[cols[i]][k];
+                slots[w * 32 + l][6 + i] = C[rows[i]][cols[i]] + (unsigned)s;
+            }
+        }
+        blk->warp_mma_done[parity][w] = true;
+    }
+    for (int i = 0; i < 4; i++) d[i] = (int)slots[tid][6 + i];
+}
+
+// __byte_perm(x, y, s): byte i of the result is byte (s >> 4i) & 7 of the
+// 8 bytes y:x (x the low four).
+inline unsigned __byte_perm(unsigned x, unsigned y, unsigned s) {
+    unsigned long long v = (unsigned long long)y << 32 | x;
+    unsigned r = 0;
+    for (int i = 0; i < 4; i++) r |= (unsigned)((v >> (8 * ((s >> (4 * i)) & 7))) & 0xff) << (8 * i);
+    return r;
+}
+
 inline void __syncwarp(unsigned = 0xffffffffu) { emu_yield(EMU_AT_WARP); }
 
 inline int __popc(unsigned x) { return __builtin_popcount(x); }
 inline int __popcll(unsigned long long x) { return __builtin_popcountll(x); }
+// __ffs is the 1-based position of the lowest set bit, 0 for none.
+inline int __ffs(int x) { return __builtin_ffs(x); }
+// __clzll is the number of leading zero bits, 64 for 0.
+inline int __clzll(long long x) { return x == 0 ? 64 : __builtin_clzll((unsigned long long)x); }
 
 inline unsigned long long atomicAdd(unsigned long long* p, unsigned long long v) {
     return std::atomic_ref<unsigned long long>(*p).fetch_add(v);
 }
 inline unsigned atomicAdd(unsigned* p, unsigned v) { return std::atomic_ref<unsigned>(*p).fetch_add(v); }
+inline unsigned long long atomicMin(unsigned long long* p, unsigned long long v) {
+    std::atomic_ref<unsigned long long> a(*p);
+    unsigned long long old = a.load();
+    while (v < old && !a.compare_exchange_weak(old, v)) {
+    }
+    return old;
+}
+inline unsigned long long atomicMax(unsigned long long* p, unsigned long long v) {
+    std::atomic_ref<unsigned long long> a(*p);
+    unsigned long long old = a.load();
+    while (v > old && !a.compare_exchange_weak(old, v)) {
+    }
+    return old;
+}
 inline double atomicAdd(double* p, double v) {
     std::atomic_ref<double> a(*p);
     double old = a.load();

@@ -25,12 +25,16 @@ void launch_squid_pair_counts(const unsigned g[3], const unsigned b[3], const ui
     emu_launch(dim(g), dim(b), squid_pair_counts, arg<const unsigned int*>(a[0]), arg<const unsigned int*>(a[1]), arg<i64>(a[2]), arg<i64>(a[3]), arg<i64>(a[4]), arg<u64*>(a[5]));
 }
 
+void launch_squid_pair_counts_mma(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
+    emu_launch(dim(g), dim(b), squid_pair_counts_mma, arg<const signed char*>(a[0]), arg<i64>(a[1]), arg<i64>(a[2]), arg<i64>(a[3]), arg<u64*>(a[4]));
+}
+
 void launch_squid_triplet_mean(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
-    emu_launch(dim(g), dim(b), squid_triplet_mean, arg<const double*>(a[0]), arg<const i64*>(a[1]), arg<const i64*>(a[2]), arg<i64>(a[3]), arg<double*>(a[4]), arg<i64*>(a[5]), arg<i64*>(a[6]));
+    emu_launch(dim(g), dim(b), squid_triplet_mean, arg<const double*>(a[0]), arg<const i64*>(a[1]), arg<const int*>(a[2]), arg<i64>(a[3]), arg<double*>(a[4]), arg<i64*>(a[5]), arg<i64*>(a[6]));
 }
 
 void launch_squid_triplet_median(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
-    emu_launch(dim(g), dim(b), squid_triplet_median, arg<const double*>(a[0]), arg<const i64*>(a[1]), arg<const i64*>(a[2]), arg<i64>(a[3]), arg<i64>(a[4]), arg<i64>(a[5]), arg<u64*>(a[6]), arg<double*>(a[7]), arg<i64*>(a[8]), arg<i64*>(a[9]));
+    emu_launch(dim(g), dim(b), squid_triplet_median, arg<const double*>(a[0]), arg<const i64*>(a[1]), arg<const int*>(a[2]), arg<i64>(a[3]), arg<double*>(a[4]), arg<i64*>(a[5]), arg<i64*>(a[6]), arg<i64*>(a[7]));
 }
 
 void launch_squid_loss_step_f64(const unsigned g[3], const unsigned b[3], const uint64_t* a) {
@@ -52,12 +56,13 @@ namespace standin {
 const KernelDesc kernels[] = {
     {"squid_pack", "pssppsss", launch_squid_pack},
     {"squid_pair_counts", "ppsssp", launch_squid_pair_counts},
+    {"squid_pair_counts_mma", "psssp", launch_squid_pair_counts_mma},
     {"squid_triplet_mean", "pppsppp", launch_squid_triplet_mean},
-    {"squid_triplet_median", "pppssspppp", launch_squid_triplet_median},
+    {"squid_triplet_median", "pppspppp", launch_squid_triplet_median},
     {"squid_loss_step_f64", "ppppsspspppp", launch_squid_loss_step_f64},
     {"squid_loss_step_f32", "ppppsspspppp", launch_squid_loss_step_f32},
     {"squid_posterior_logodds", "psspp", launch_squid_posterior_logodds},
 };
-const int kernelCount = 7;
+const int kernelCount = 8;
 
 }  // namespace standin

@@ -104,3 +104,21 @@ func TestSameValidationAsSquidFit(t *testing.T) {
 		}
 	}
 }
+
+// A fit ends as squid fit's does: its warnings and the summary line on
+// standard error (squid-beam printed nothing, so an LF that never votes
+// went unnoticed).
+func TestFitPrintsWarningsAndSummary(t *testing.T) {
+	dir := t.TempDir()
+	// LF 3 never votes.
+	os.WriteFile(filepath.Join(dir, "a.csv"), []byte("1,0,-1,0\n1,1,0,0\n-1,1,1,0\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.csv"), []byte("1,1,-1,0\n-1,-1,1,0\n"), 0o644)
+	model := filepath.Join(dir, "model.json")
+	_, stderr, err := squidBeam(t, "--input", filepath.Join(dir, "*.csv"), "--m", "4", "--output", model)
+	if err != nil {
+		t.Fatal(err, stderr)
+	}
+	if !strings.Contains(stderr, "fit: 5 rows, 4 LFs, triplet_mean,") || !strings.Contains(stderr, "warning: ") {
+		t.Fatalf("stderr has no summary line or warning:\n%s", stderr)
+	}
+}

@@ -22,6 +22,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
@@ -94,7 +96,7 @@ func run(ctx context.Context, o *options) error {
 		if err := os.MkdirAll(o.outdir, 0o755); err != nil {
 			return err
 		}
-		if _, err := squidbeam.Predict(s, b, o.input, conv.Abstain, o.outdir, o.marginal, o.in.Chunk); err != nil {
+		if _, err := squidbeam.Predict(s, b, o.input, conv, o.outdir, o.marginal, o.in.Chunk); err != nil {
 			return err
 		}
 		return execute(ctx, p)
@@ -117,7 +119,28 @@ func run(ctx context.Context, o *options) error {
 	if err := squidbeam.Fit(s, cfg, o.output); err != nil {
 		return err
 	}
-	return execute(ctx, p)
+	start := time.Now()
+	if err := execute(ctx, p); err != nil {
+		return err
+	}
+	summarize(o.output, o.fit.Method, time.Since(start))
+	return nil
+}
+
+// summarize ends a fit as squid fit does: the fit's warnings and one
+// summary line on standard error, read back from the model written (a
+// remote output, gs://..., is not read back: its path is printed).
+func summarize(output, method string, elapsed time.Duration) {
+	if strings.Contains(output, "://") {
+		fmt.Fprintf(os.Stderr, "fit: model written to %s, %.2f s\n", output, elapsed.Seconds())
+		return
+	}
+	m, err := fitflags.ReadModel(output)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "squid-beam: reading back the model written:", err)
+		return
+	}
+	fitflags.PrintFitSummary(os.Stderr, m.Warnings(), m.Rows(), m.LFs(), m.Classes(), method, elapsed)
 }
 
 // spec is the graph: the graph file (whose m must agree with --m when

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"flag"
-	"fmt"
 
 	"github.com/squid-ws/squid/internal/fitflags"
-	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/votesio"
 )
 
@@ -14,12 +11,11 @@ import (
 // vote convention its fit recorded, which an --abstain given must agree
 // with (as in squid predict).
 func modelConvention(o *options, b []byte) (votesio.Convention, error) {
-	m, err := labelmodel.Load(bytes.NewReader(b))
+	m, err := fitflags.LoadModel(b, o.model)
 	if err != nil {
-		return votesio.Convention{}, fmt.Errorf("%s: %w", o.model, err)
+		return votesio.Convention{}, err
 	}
-	a, rec := m.VoteAbstain()
 	classes := false
 	flag.Visit(func(f *flag.Flag) { classes = classes || f.Name == "classes" })
-	return o.in.ModelConvention(fitflags.Fitted{Path: o.model, Classes: 2, Abstain: a, Recorded: rec}, classes)
+	return o.in.ModelConvention(m.Fitted(o.model), classes)
 }

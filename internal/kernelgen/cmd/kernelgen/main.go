@@ -17,12 +17,12 @@ func main() {
 		os.Exit(2)
 	}
 	root := os.Args[1]
-	src, err := os.ReadFile(filepath.Join(root, "kernels", "squid.cu"))
+	src, err := kernelgen.ReadSource(filepath.Join(root, "kernels"))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "kernelgen:", err)
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	files, err := kernelgen.Generate(string(src))
+	files, err := kernelgen.Generate(src)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
