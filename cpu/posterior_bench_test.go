@@ -24,7 +24,7 @@ func BenchmarkPosterior(b *testing.B) {
 			run  func()
 		}{
 			{"plain", func() { logOddsPosterior(out, votes, m, t) }},
-			{"grouped", func() { newOddsGroups(t).posterior(out, votes) }},
+			{"grouped", func() { newOddsGroups(t, true).posterior(out, votes) }},
 		} {
 			b.Run(fmt.Sprintf("n=%d/m=%d/%s", n, m, path.name), func(b *testing.B) {
 				b.SetBytes(int64(len(votes)))

@@ -5,9 +5,9 @@ import (
 	"math"
 )
 
-// groupedMinRows is the fewest rows for which Posterior folds a log-odds
-// table into groups: building the group tables costs about what a few
-// hundred rows of the per-LF loop do, whatever the number of LFs (both
+// groupedMinRows is the fewest rows for which Posterior builds the group
+// tables of oddsGroups: building them costs about what a few hundred rows
+// of adding the log-odds directly do, whatever the number of LFs (both
 // grow with it).
 const groupedMinRows = 1024
 
@@ -17,44 +17,57 @@ const groupedMinRows = 1024
 // underflows.
 const maxOddsLogit = 700
 
-// oddsGroups is a log-odds table folded into groups of four LFs, so that
-// one lookup, indexed by four votes read as one 32-bit word, replaces four.
-// The index of a group's votes holds each vote's low two bits (0 for an
-// abstention, 1 for +1, 3 for -1), LF 4g+k's in bits 2k and 2k+1; indices
-// with a 2 in them are no votes and give NaN. The last group covers the
-// m mod 4 LFs left over when m is not a multiple of 4.
+// oddsGroups computes the posterior of a log-odds table with the LFs in
+// groups of four, so that with tables one lookup, indexed by four votes
+// read as one 32-bit word, replaces four. The index of a group's votes
+// holds each vote's low two bits (0 for an abstention, 1 for +1, 3 for -1),
+// LF 4g+k's in bits 2k and 2k+1; indices with a 2 in them are no votes
+// and give NaN. The last group covers the m mod 4 LFs left over when m is
+// not a multiple of 4.
+//
+// Without tables (few rows) it makes the same sums, products and exps row
+// by row, in the same order, so its results are equal to the last bit:
+// Posterior's results do not depend on how callers split the rows.
 type oddsGroups struct {
+	t    LogOdds
 	m    int
 	base float64
-	// sum[g][idx] is the sum of the log-odds contributions of group g's
-	// LFs for the votes idx stands for.
-	sum [][256]float64
-	// odds[g][idx] is exp(sum[g][idx]) and expBase exp(base), set only
-	// when no row's log-odds can leave [-maxOddsLogit, maxOddsLogit]:
-	// then a row's odds are a product of lookups and need no exp.
-	odds    [][256]float64
+	// useOdds tells that no row's log-odds can leave [-maxOddsLogit,
+	// maxOddsLogit] (|base| plus every LF's largest |entry| is within
+	// it): then a row's odds are a product of one exp per group (one
+	// lookup with tables) and the row needs no other exp. expBase is
+	// exp(base).
+	useOdds bool
 	expBase float64
+	// sum[g][idx] is the sum of the log-odds contributions of group g's
+	// LFs for the votes idx stands for, and odds[g][idx] its exp when
+	// useOdds; both are nil without tables.
+	sum, odds [][256]float64
 }
 
-// newOddsGroups folds t into groups of four LFs.
-func newOddsGroups(t LogOdds) *oddsGroups {
+// newOddsGroups prepares the grouped posterior of t, with the group
+// tables when tables is true.
+func newOddsGroups(t LogOdds, tables bool) *oddsGroups {
 	m := t.LFs()
-	g := &oddsGroups{m: m, base: t.Base(), sum: make([][256]float64, (m+3)/4)}
+	g := &oddsGroups{t: t, m: m, base: t.Base()}
 	bound := math.Abs(g.base)
-	for k := range g.sum {
-		lfs := min(4, m-4*k)
-		var most float64
-		for idx := range g.sum[k] {
-			x := groupSum(t, 4*k, lfs, idx)
-			g.sum[k][idx] = x
-			if !math.IsNaN(x) {
-				most = max(most, math.Abs(x))
-			}
-		}
-		bound += most
+	for i := 0; i < m; i++ {
+		bound += max(math.Abs(t.At(i, -1)), math.Abs(t.At(i, 0)), math.Abs(t.At(i, 1)))
 	}
-	if bound <= maxOddsLogit {
+	g.useOdds = bound <= maxOddsLogit
+	if g.useOdds {
 		g.expBase = math.Exp(g.base)
+	}
+	if !tables {
+		return g
+	}
+	g.sum = make([][256]float64, (m+3)/4)
+	for k := range g.sum {
+		for idx := range g.sum[k] {
+			g.sum[k][idx] = groupSum(t, 4*k, min(4, m-4*k), idx)
+		}
+	}
+	if g.useOdds {
 		g.odds = make([][256]float64, len(g.sum))
 		for k := range g.odds {
 			for idx, x := range g.sum[k] {
@@ -63,6 +76,16 @@ func newOddsGroups(t LogOdds) *oddsGroups {
 		}
 	}
 	return g
+}
+
+// rowGroupSum is groupSum for the votes of group k in row: the same
+// additions in the same order.
+func (g *oddsGroups) rowGroupSum(row []byte, k int) float64 {
+	var x float64
+	for l, v := range row[4*k : min(4*k+4, g.m)] {
+		x += g.t.At(4*k+l, int8(v))
+	}
+	return x
 }
 
 // groupSum returns the sum of the log-odds contributions of LFs lo to
@@ -114,14 +137,50 @@ func tailIndex(votes []byte, at, t int) uint8 {
 	return idx
 }
 
-// posterior writes out (n x 2) for the n rows of votes (n x m), as
-// logOddsPosterior does.
+// posterior writes out (n x 2) for the n rows of votes (n x m): P(Y=-1)
+// and P(Y=+1) of each row, from the tables when it has them.
 func (g *oddsGroups) posterior(out []float64, votes []int8) {
-	if g.odds != nil {
+	switch {
+	case g.sum == nil:
+		g.directPosterior(out, asBytes(votes))
+	case g.useOdds:
 		g.oddsPosterior(out, asBytes(votes))
-		return
+	default:
+		g.sumPosterior(out, asBytes(votes))
 	}
-	g.sumPosterior(out, asBytes(votes))
+}
+
+// directPosterior is oddsPosterior or sumPosterior without the tables: each
+// group's sum (and its exp) made for the row at hand.
+func (g *oddsGroups) directPosterior(out []float64, votes []byte) {
+	m, full, groups := g.m, g.m/4, (g.m+3)/4
+	for r := 0; r < len(out)/2; r++ {
+		row := votes[r*m : r*m+m]
+		if !g.useOdds {
+			x := g.base
+			for k := 0; k < groups; k++ {
+				x += g.rowGroupSum(row, k)
+			}
+			p := 1 / (1 + math.Exp(-x))
+			out[2*r] = 1 - p
+			out[2*r+1] = p
+			continue
+		}
+		// The even full groups go to e0, the odd ones and the tail to
+		// e1, as in oddsPosterior.
+		e0, e1 := g.expBase, 1.0
+		for k := 0; k < groups; k++ {
+			if o := math.Exp(g.rowGroupSum(row, k)); k%2 == 0 && k < full {
+				e0 *= o
+			} else {
+				e1 *= o
+			}
+		}
+		e := e0 * e1
+		q := 1 / (1 + e)
+		out[2*r] = q
+		out[2*r+1] = e * q
+	}
 }
 
 // oddsPosterior multiplies each row's odds from the group tables:

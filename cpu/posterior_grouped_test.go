@@ -4,8 +4,21 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
+
+// logOddsPosterior is the per-LF log-odds loop (one exp a row) that
+// Posterior ran before oddsGroups: the baseline it is held to and measured
+// against.
+func logOddsPosterior(out []float64, votes []int8, m int, t LogOdds) {
+	n := len(out) / 2
+	for r := 0; r < n; r++ {
+		p := 1 / (1 + math.Exp(-t.Logit(votes[r*m:(r+1)*m])))
+		out[2*r] = 1 - p
+		out[2*r+1] = p
+	}
+}
 
 // The multiply in groupIndex gives the index tailIndex builds vote by
 // vote, for all 81 combinations of four votes and every tail width.
@@ -46,12 +59,20 @@ func groupedCase(t *testing.T, name string, lo LogOdds, votes []int8, wantOdds b
 	t.Helper()
 	m := lo.LFs()
 	n := len(votes) / m
-	g := newOddsGroups(lo)
-	if (g.odds != nil) != wantOdds {
+	g := newOddsGroups(lo, true)
+	if (g.odds != nil) != wantOdds || g.useOdds != wantOdds {
 		t.Fatalf("%s: odds path %v, want %v", name, g.odds != nil, wantOdds)
 	}
 	got, plain, ref, pub := make([]float64, 2*n), make([]float64, 2*n), make([]float64, 2*n), make([]float64, 2*n)
 	g.posterior(got, votes)
+	// Without tables: the same numbers to the last bit.
+	direct := make([]float64, 2*n)
+	newOddsGroups(lo, false).posterior(direct, votes)
+	for i := range got {
+		if math.Float64bits(direct[i]) != math.Float64bits(got[i]) {
+			t.Fatalf("%s: row %d entry %d: %v without tables, %v with", name, i/2, i%2, direct[i], got[i])
+		}
+	}
 	logOddsPosterior(plain, votes, m, lo)
 	base, fs := lo.Factors()
 	Posterior(pub, votes, m, base, fs)
@@ -108,7 +129,7 @@ func TestGroupedPosteriorExtremeOdds(t *testing.T) {
 		votes := allVoteRows(8, 1)
 		groupedCase(t, fmt.Sprintf("base %v", base), lo, votes, true)
 		got := make([]float64, 2*len(votes)/8)
-		newOddsGroups(lo).posterior(got, votes)
+		newOddsGroups(lo, true).posterior(got, votes)
 		// Both probabilities to a few units in the last place, even the
 		// one the per-LF loop rounds to 0 as 1 - p.
 		for i := range got {
@@ -119,6 +140,40 @@ func TestGroupedPosteriorExtremeOdds(t *testing.T) {
 			}
 			if rel := math.Abs(got[i]-want) / want; rel > 1e-13 {
 				t.Fatalf("base %v entry %d: %v, want %v (relative error %v)", base, i, got[i], want, rel)
+			}
+		}
+	}
+}
+
+// Posterior gives every row the same bits whether it sees all rows at
+// once, on one goroutine or several, or the rows in pieces on both sides
+// of groupedMinRows (callers that predict in blocks rely on it).
+func TestPosteriorIndependentOfSplit(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 26))
+	for _, c := range []struct {
+		m     int
+		scale float64
+	}{{3, 1}, {20, 1}, {21, 0.5}, {13, 300}} {
+		n := 3*groupedMinRows + 17
+		votes := randomVotes(r, n, c.m, 0.3)
+		lo := NewLogOdds(c.m)
+		for i := range lo {
+			lo[i] = c.scale * r.NormFloat64()
+		}
+		base, fs := lo.Factors()
+		want := make([]float64, 2*n)
+		Posterior(want, votes, c.m, base, fs)
+		for _, procs := range []int{1, 3} {
+			old := runtime.GOMAXPROCS(procs)
+			got := make([]float64, 2*n)
+			for _, cut := range [][2]int{{0, 1}, {1, 6}, {6, groupedMinRows + 6}, {groupedMinRows + 6, groupedMinRows + 7}, {groupedMinRows + 7, n}} {
+				Posterior(got[2*cut[0]:2*cut[1]], votes[c.m*cut[0]:c.m*cut[1]], c.m, base, fs)
+			}
+			runtime.GOMAXPROCS(old)
+			for i := range got {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("m=%d scale %v GOMAXPROCS=%d: row %d entry %d = %v in pieces, %v at once", c.m, c.scale, procs, i/2, i%2, got[i], want[i])
+				}
 			}
 		}
 	}
