@@ -143,90 +143,100 @@ func (g *oddsGroups) posterior(out []float64, votes []int8) {
 	switch {
 	case g.sum == nil:
 		g.directPosterior(out, asBytes(votes))
-	case g.useOdds:
-		g.oddsPosterior(out, asBytes(votes))
 	default:
-		g.sumPosterior(out, asBytes(votes))
+		g.tablePosterior(out, asBytes(votes))
 	}
 }
 
-// directPosterior is oddsPosterior or sumPosterior without the tables: each
-// group's sum (and its exp) made for the row at hand.
+// directPosterior is tablePosterior without the tables: each group's
+// sum (and its exp) made for the row at hand, combined in the same order.
 func (g *oddsGroups) directPosterior(out []float64, votes []byte) {
 	m, full, groups := g.m, g.m/4, (g.m+3)/4
 	for r := 0; r < len(out)/2; r++ {
 		row := votes[r*m : r*m+m]
-		if !g.useOdds {
-			x := g.base
-			for k := 0; k < groups; k++ {
-				x += g.rowGroupSum(row, k)
-			}
-			p := 1 / (1 + math.Exp(-x))
-			out[2*r] = 1 - p
-			out[2*r+1] = p
-			continue
+		// The even full groups go to x0, the odd ones and the tail to
+		// x1, as in tablePosterior.
+		x0, x1 := g.base, 0.0
+		if g.useOdds {
+			x0, x1 = g.expBase, 1
 		}
-		// The even full groups go to e0, the odd ones and the tail to
-		// e1, as in oddsPosterior.
-		e0, e1 := g.expBase, 1.0
 		for k := 0; k < groups; k++ {
-			if o := math.Exp(g.rowGroupSum(row, k)); k%2 == 0 && k < full {
-				e0 *= o
+			v := g.rowGroupSum(row, k)
+			if g.useOdds {
+				v = math.Exp(v)
+			}
+			if k%2 == 0 && k < full {
+				x0 = combine(g.useOdds, x0, v)
 			} else {
-				e1 *= o
+				x1 = combine(g.useOdds, x1, v)
 			}
 		}
-		e := e0 * e1
-		q := 1 / (1 + e)
-		out[2*r] = q
-		out[2*r+1] = e * q
+		if g.useOdds {
+			putOdds(out, r, x0*x1)
+		} else {
+			putLogit(out, r, x0+x1)
+		}
 	}
 }
 
-// oddsPosterior multiplies each row's odds from the group tables:
-// P(Y=-1) = 1/(1+odds), P(Y=+1) = odds/(1+odds). Two running products,
-// over the even and the odd groups, halve the chain of dependent
-// multiplies.
-func (g *oddsGroups) oddsPosterior(out []float64, votes []byte) {
+// tablePosterior takes each row's odds (useOdds) or log-odds from the
+// group tables, a product or a sum of one entry per group, and writes its
+// probabilities. Two running products or sums, over the even full groups
+// and over the odd ones and the tail, halve the chain of dependent
+// operations; the branch on useOdds goes the same way for every group.
+func (g *oddsGroups) tablePosterior(out []float64, votes []byte) {
 	m, full := g.m, g.m/4
-	tabs, tail := g.odds[:full], g.odds[full:]
+	tabs, a0, a1 := g.sum[:full], g.base, 0.0
+	if g.useOdds {
+		tabs, a0, a1 = g.odds[:full], g.expBase, 1
+	}
+	tail := g.sum[full:]
+	if g.useOdds {
+		tail = g.odds[full:]
+	}
 	for r := 0; r < len(out)/2; r++ {
 		row := votes[r*m : r*m+m]
-		e0, e1 := g.expBase, 1.0
+		x0, x1 := a0, a1
 		k := 0
 		for ; k+1 < len(tabs); k += 2 {
-			e0 *= tabs[k][groupIndex(row[4*k:4*k+4])]
-			e1 *= tabs[k+1][groupIndex(row[4*k+4:4*k+8])]
+			x0 = combine(g.useOdds, x0, tabs[k][groupIndex(row[4*k:4*k+4])])
+			x1 = combine(g.useOdds, x1, tabs[k+1][groupIndex(row[4*k+4:4*k+8])])
 		}
 		if k < len(tabs) {
-			e0 *= tabs[k][groupIndex(row[4*k:4*k+4])]
+			x0 = combine(g.useOdds, x0, tabs[k][groupIndex(row[4*k:4*k+4])])
 		}
 		if len(tail) > 0 {
-			e1 *= tail[0][tailIndex(votes, r*m+4*full, m%4)]
+			x1 = combine(g.useOdds, x1, tail[0][tailIndex(votes, r*m+4*full, m%4)])
 		}
-		e := e0 * e1
-		q := 1 / (1 + e)
-		out[2*r] = q
-		out[2*r+1] = e * q
+		if g.useOdds {
+			putOdds(out, r, x0*x1)
+		} else {
+			putLogit(out, r, x0+x1)
+		}
 	}
 }
 
-// sumPosterior adds each row's log-odds from the group tables and takes
-// the logistic function of it, as logOddsPosterior does.
-func (g *oddsGroups) sumPosterior(out []float64, votes []byte) {
-	m, full := g.m, g.m/4
-	tabs, tail := g.sum[:full], g.sum[full:]
-	for r := 0; r < len(out)/2; r++ {
-		row := votes[r*m : r*m+m]
-		x := g.base
-		for k := range tabs {
-			x += tabs[k][groupIndex(row[4*k:4*k+4])]
-		}
-		if len(tail) > 0 {
-			x += tail[0][tailIndex(votes, r*m+4*full, m%4)]
-		}
-		p := 1 / (1 + math.Exp(-x))
-		out[2*r] = 1 - p
-		out[2*r+1] = p
+// combine adds the log-odds v to the running sum x, or with odds
+// multiplies the running product x by the odds v.
+func combine(odds bool, x, v float64) float64 {
+	if odds {
+		return x * v
 	}
+	return x + v
+}
+
+// putOdds writes row r's probabilities from its odds e = P(Y=+1)/P(Y=-1):
+// 1/(1+e) and e/(1+e).
+func putOdds(out []float64, r int, e float64) {
+	q := 1 / (1 + e)
+	out[2*r] = q
+	out[2*r+1] = e * q
+}
+
+// putLogit writes row r's probabilities from its log-odds x: 1 - p and
+// p = 1/(1+exp(-x)).
+func putLogit(out []float64, r int, x float64) {
+	p := 1 / (1 + math.Exp(-x))
+	out[2*r] = 1 - p
+	out[2*r+1] = p
 }
