@@ -52,7 +52,7 @@ func benchCases(quick bool) []benchCase {
 	add(100_000, 200, "moments-ref", "moments-go", "moments", "roofline", "fit")
 	add(1_000_000, 20, "moments-ref", "moments-go", "moments", "roofline", "fit", "predict", "majority")
 	add(10_000_000, 3, "moments", "predict")
-	add(10_000_000, 20, "moments", "predict")
+	add(10_000_000, 20, "moments", "fit", "predict")
 	return cs
 }
 

@@ -36,7 +36,8 @@
 //     TripletCandidates, PairwiseSum, Median), so that a backend can match
 //     it to the last bit;
 //   - Kernel and Kernels, one per instruction set, which package bench
-//     measures one by one.
+//     measures one by one;
+//   - ValidVotes, the vote check that callers run before the kernels.
 //
 // The bit packing behind Count is internal.
 package cpu

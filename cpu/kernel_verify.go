@@ -18,13 +18,7 @@ func verified(ks []Kernel) []Kernel {
 
 // agrees compares k with the portable kernel on pseudo-random bitsets.
 func agrees(k Kernel) bool {
-	state := uint64(0x9E3779B97F4A7C15)
-	next := func() uint64 { // xorshift64
-		state ^= state << 13
-		state ^= state >> 7
-		state ^= state << 17
-		return state
-	}
+	next := xorshift(0x9E3779B97F4A7C15)
 	for _, nw := range []int{1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 124, 125, 250, 251} {
 		const nj = 3
 		stride := 2 * nw

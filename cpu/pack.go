@@ -23,9 +23,11 @@ func packBlock(packed []uint64, block []int8, m, words int) int {
 		for c0 := 0; c0 < m; c0 += 64 {
 			c1 := min(c0+64, m)
 			rowMasks(&pos, &neg, block, m, r0, r1, c0, c1-c0)
-			if c1-c0 > 32 {
-				transpose64(&pos)
-				transpose64(&neg)
+			// The vector transpose is cheaper than the narrow one at any
+			// width; the portable one only past 32 LFs.
+			if c1-c0 > 32 || packAVX2 {
+				transposeTile(&pos)
+				transposeTile(&neg)
 				for i := c0; i < c1; i++ {
 					packed[2*i*words+w] = pos[i-c0]
 					packed[(2*i+1)*words+w] = neg[i-c0]

@@ -7,3 +7,9 @@ package cpu
 func vectorRowMasks(pos, neg *[64]uint64, block []int8, m, r0, r1, c0, width int) int {
 	return r0
 }
+
+// transposeTile is transpose64: this build has no vector transpose.
+func transposeTile(a *[64]uint64) { transpose64(a) }
+
+// packAVX2 is false: this build has no vector packing.
+const packAVX2 = false

@@ -21,7 +21,10 @@ type Factor struct {
 // A row on which every pattern has probability zero gets the uniform
 // distribution (as FlyingSquid does). Work is split over GOMAXPROCS
 // goroutines; the single-LF, two-pattern case (the common model: one task,
-// independent LFs) runs through a per-LF log-odds table.
+// independent LFs) runs through its log-odds, four LFs at a time, with
+// tables from groupedMinRows rows on (see oddsGroups); its results equal
+// PosteriorReference's to a few units in the last place and do not depend
+// on the number of rows or goroutines.
 //
 // Posterior panics unless K = len(base) >= 1, m >= 1, len(out) is a
 // multiple of K, len(votes) = len(out)/K * m, and every factor names LFs
@@ -37,8 +40,9 @@ func Posterior(out []float64, votes []int8, m int, base []float64, factors []Fac
 	}
 	run := generalPosterior
 	if lo, ok := LogOddsTable(m, base, factors); ok {
-		run = func(out []float64, votes []int8, m int, _ []float64, _ []Factor) {
-			logOddsPosterior(out, votes, m, lo)
+		g := newOddsGroups(lo, n >= groupedMinRows)
+		run = func(out []float64, votes []int8, _ int, _ []float64, _ []Factor) {
+			g.posterior(out, votes)
 		}
 	}
 	if workers == 1 {
@@ -92,16 +96,6 @@ func LogOddsTable(m int, base []float64, factors []Factor) (LogOdds, bool) {
 		return nil, false
 	}
 	return t, true
-}
-
-// logOddsPosterior is Posterior through a log-odds table.
-func logOddsPosterior(out []float64, votes []int8, m int, t LogOdds) {
-	n := len(out) / 2
-	for r := 0; r < n; r++ {
-		p := 1 / (1 + math.Exp(-t.Logit(votes[r*m:(r+1)*m])))
-		out[2*r] = 1 - p
-		out[2*r+1] = p
-	}
 }
 
 func generalPosterior(out []float64, votes []int8, m int, base []float64, factors []Factor) {

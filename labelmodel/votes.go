@@ -1,9 +1,9 @@
 package labelmodel
 
 import (
-	"encoding/binary"
 	"fmt"
-	"unsafe"
+
+	"github.com/squid-ws/squid/cpu"
 )
 
 // Votes is an n x m matrix of labeling-function votes in row-major order:
@@ -47,28 +47,6 @@ func (v Votes) Validate(allowAbstain bool) error {
 	return nil
 }
 
-// allValid checks 8 votes at a time: adding 1 to each byte (without carries
-// between bytes) maps -1, 0, +1 to 0, 1, 2, so a word is valid when no byte
-// is 0, 1 or 2 (0 or 2 without abstentions).
-func allValid(data []int8, allowAbstain bool) bool {
-	const low7, high, one = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080, 0x0101010101010101
-	mask := uint64(0xfcfcfcfcfcfcfcfc)
-	if !allowAbstain {
-		mask = 0xfdfdfdfdfdfdfdfd
-	}
-	if len(data) == 0 {
-		return true
-	}
-	b := unsafe.Slice((*byte)(unsafe.Pointer(&data[0])), len(data))
-	var bad uint64
-	k := 0
-	for ; k+8 <= len(b); k += 8 {
-		y := ((binary.LittleEndian.Uint64(b[k:]) & low7) + one) ^ (binary.LittleEndian.Uint64(b[k:]) & high)
-		bad |= y&mask | (y>>1)&y&one // bits above the lowest two, or a byte of 3
-	}
-	for ; k < len(b); k++ {
-		y := uint64(b[k] + 1)
-		bad |= y&mask&0xff | (y>>1)&y&1
-	}
-	return bad == 0
-}
+// allValid tells whether every value is -1 or +1, or 0 too when
+// allowAbstain: cpu.ValidVotes, vector instructions and every core.
+func allValid(data []int8, allowAbstain bool) bool { return cpu.ValidVotes(data, allowAbstain) }
