@@ -102,7 +102,17 @@ func TestSignalStopsStalledStdin(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			model := fitGolden(t, dir)
+			doc, err := os.ReadFile(fitGolden(t, dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The model comes through a FIFO: once the command has opened
+			// it, its signal handler is in place (a signal before would
+			// kill it, as the CUDA build's slower start-up showed).
+			model := filepath.Join(dir, "model.fifo.json")
+			if err := syscall.Mkfifo(model, 0o600); err != nil {
+				t.Fatal(err)
+			}
 			out := filepath.Join(dir, "p.npy")
 			args := append(tc.args, "--model", model)
 			if tc.args[0] == "predict" {
@@ -122,6 +132,12 @@ func TestSignalStopsStalledStdin(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
+			w, err := os.OpenFile(model, os.O_WRONLY, 0) // waits for the command to open it
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(doc)
+			w.Close()
 			stdin.Write([]byte(tc.data))
 			if tc.name == "after a row" {
 				// Wait until predict has read the row and created its output.
@@ -134,7 +150,7 @@ func TestSignalStopsStalledStdin(t *testing.T) {
 					time.Sleep(5 * time.Millisecond)
 				}
 			} else {
-				time.Sleep(200 * time.Millisecond) // let the command wait for input
+				time.Sleep(100 * time.Millisecond) // let the command wait for input
 			}
 			cmd.Process.Signal(syscall.SIGINT)
 			select {
