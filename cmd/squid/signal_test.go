@@ -66,19 +66,7 @@ func TestSignalRemovesTemporaryFile(t *testing.T) {
 			}
 			// predict now waits for more rows, which never come: the signal
 			// must end that read, not wait for the next chunk.
-			cmd.Process.Signal(sig)
-			select {
-			case err = <-done:
-			case <-time.After(30 * time.Second):
-				cmd.Process.Kill()
-				t.Fatal("predict did not stop after the signal")
-			}
-			if err == nil || !strings.Contains(stderr.String(), "interrupted") {
-				t.Errorf("exit %v, stderr %q: want a failure saying interrupted", err, stderr.String())
-			}
-			if left, _ := filepath.Glob(filepath.Join(dir, "*p.npy*")); len(left) > 0 {
-				t.Errorf("left behind: %v", left)
-			}
+			signalStops(t, cmd, sig, done, &stderr, dir)
 		})
 	}
 }
@@ -152,19 +140,28 @@ func TestSignalStopsStalledStdin(t *testing.T) {
 			} else {
 				time.Sleep(100 * time.Millisecond) // let the command wait for input
 			}
-			cmd.Process.Signal(syscall.SIGINT)
-			select {
-			case err = <-done:
-			case <-time.After(30 * time.Second):
-				cmd.Process.Kill()
-				t.Fatal("the command did not stop after the signal")
-			}
-			if err == nil || !strings.Contains(stderr.String(), "interrupted") {
-				t.Errorf("exit %v, stderr %q: want a failure saying interrupted", err, stderr.String())
-			}
-			if left, _ := filepath.Glob(filepath.Join(dir, "*p.npy*")); len(left) > 0 {
-				t.Errorf("left behind: %v", left)
-			}
+			signalStops(t, cmd, syscall.SIGINT, done, &stderr, dir)
 		})
+	}
+}
+
+// signalStops sends sig to the running command (done gets its Wait) and
+// checks that it stops, saying it was interrupted, and leaves no p.npy
+// or temporary file of it in dir.
+func signalStops(t *testing.T, cmd *exec.Cmd, sig syscall.Signal, done <-chan error, stderr *bytes.Buffer, dir string) {
+	t.Helper()
+	cmd.Process.Signal(sig)
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the command did not stop after the signal")
+	}
+	if err == nil || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("exit %v, stderr %q: want a failure saying interrupted", err, stderr.String())
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*p.npy*")); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
 	}
 }
