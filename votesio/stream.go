@@ -118,6 +118,15 @@ type Source struct {
 // votes piped in, .npy or CSV told apart by the .npy magic bytes.
 const Stdin = "-"
 
+// InputName is how errors name the input at path: "standard input" for
+// Stdin, the path otherwise.
+func InputName(path string) string {
+	if path == Stdin {
+		return "standard input"
+	}
+	return path
+}
+
 // Open opens path (.npy, or .csv with an optional header line) for
 // streaming with the given convention; path Stdin reads standard input.
 func Open(path string, conv Convention) (*Source, error) {
@@ -125,7 +134,7 @@ func Open(path string, conv Convention) (*Source, error) {
 		return nil, err
 	}
 	if path == Stdin {
-		return openReader(os.Stdin, "standard input", conv)
+		return openReader(os.Stdin, InputName(path), conv)
 	}
 	f, err := os.Open(path)
 	if err != nil {

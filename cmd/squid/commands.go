@@ -111,7 +111,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	f, err := fitflags.NewFitter(spec, in.Classes)
 	if err != nil {
-		return fitflags.SpecError(*graphPath, *votesPath, err)
+		return fitflags.SpecError(*graphPath, src.Name, err)
 	}
 	// --dev-labels may be a stalled pipe: the labels are read into a copy.
 	opts, err = interruptible(ctx, func() (labelmodel.Options, error) {
@@ -130,7 +130,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	if err := f.Fit(opts); err != nil {
-		return fmt.Errorf("%s: %w", *votesPath, err)
+		return fmt.Errorf("%s: %w", src.Name, err)
 	}
 	if err := f.RecordConvention(conv); err != nil {
 		return err
@@ -221,7 +221,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			k := min(step, n-r)
 			rows, out := data[r*m:(r+k)*m], p[:k*cols]
 			if err := predict(out, rows, k, m); err != nil {
-				return fmt.Errorf("%s: rows from %d: %w", *votesPath, first+r, err)
+				return fmt.Errorf("%s: rows from %d: %w", src.Name, first+r, err)
 			}
 			if hard != nil {
 				out = hard.labels(out, rows, k, first+r, m)
@@ -334,12 +334,12 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	ferr := errors.New("a fitted model gives the estimate")
 	if model != nil {
 		if src.Cols != model.LFs() {
-			return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", *votesPath, src.Cols, model.LFs())
+			return fmt.Errorf("%s: votes have %d columns, the model has %d LFs", src.Name, src.Cols, model.LFs())
 		}
 	} else {
 		f, ferr = fitflags.NewFitter(spec, in.Classes) // the estimate is optional: m < 3 has none
 		if ferr != nil && *graphPath != "" {
-			return fitflags.SpecError(*graphPath, *votesPath, ferr) // but a graph file given is checked
+			return fitflags.SpecError(*graphPath, src.Name, ferr) // but a graph file given is checked
 		}
 	}
 	var rows int64
@@ -363,7 +363,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if gold != nil && int64(len(gold)) != rows {
-		return fitflags.GoldRowsError(*dev, len(gold), *votesPath, rows)
+		return fitflags.GoldRowsError(*dev, len(gold), src.Name, rows)
 	}
 	var estimated []float64
 	if model != nil {

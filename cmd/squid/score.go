@@ -86,7 +86,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			mvLabels = append(mvLabels, labelmodel.MajorityVoteLabels(v, mv)...)
 		}
 		if err != nil {
-			return fmt.Errorf("%s: rows from %d: %w", *votesPath, first, err)
+			return fmt.Errorf("%s: rows from %d: %w", src.Name, first, err)
 		}
 		lmLabels = append(lmLabels, labels...)
 		return nil
@@ -95,7 +95,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if int64(len(gold.Data)) != rows {
-		return fitflags.GoldRowsError(*devPath, len(gold.Data), *votesPath, rows)
+		return fitflags.GoldRowsError(*devPath, len(gold.Data), src.Name, rows)
 	}
 	rep := scoreReport{Rows: int64(len(gold.Data)), LFs: src.Cols, LFNames: model.Spec().LFNames, Classes: model.Classes(), TiePolicy: string(lm.Policy())}
 	if rep.LabelModel, err = labelmodel.Score(lmLabels, gold.Data, rep.Classes); err != nil {

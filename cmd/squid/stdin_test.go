@@ -88,3 +88,38 @@ func TestStdinMisuse(t *testing.T) {
 		t.Errorf("the file on standard input was changed: %q", b)
 	}
 }
+
+// Errors about votes or gold labels on standard input name it so, not "-"
+// (they said "-: the votes' columns as LFs ..." and "- has 3 labels").
+func TestStdinErrorsNameIt(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "model.json")
+	votes := filepath.Join(golden, "basics", "L_train.npy")
+	if out, err := squid(t, "fit", "--votes", votes, "-o", model); err != nil {
+		t.Fatal(out, err)
+	}
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	twoLFs := write("two.csv", "1,-1\n-1,1\n")
+	threeLabels := write("y.csv", "1\n-1\n1\n")
+	for _, tc := range []struct {
+		stdin, want string
+		args        []string
+	}{
+		{twoLFs, "standard input: the votes' columns as LFs", []string{"fit", "--votes", "-", "-o", filepath.Join(dir, "m2.json")}},
+		{twoLFs, "standard input: votes have 2 columns, the model has", []string{"predict", "--model", model, "--votes", "-", "-o", filepath.Join(dir, "p.npy")}},
+		{threeLabels, "standard input has 3 labels for the", []string{"score", "--model", model, "--votes", votes, "--dev-labels", "-"}},
+		{twoLFs, "standard input: gold labels are a 2 x 2 matrix", []string{"score", "--model", model, "--votes", votes, "--dev-labels", "-"}},
+	} {
+		withStdin(t, tc.stdin, func() {
+			if msg, err := squid(t, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%v: error %v (%s), want %q", tc.args, err, msg, tc.want)
+			}
+		})
+	}
+}

@@ -134,7 +134,7 @@ func openVotes(ctx context.Context, m fitflags.Model, path string, conv votesio.
 	}
 	if src.Cols != m.LFs() {
 		src.Close()
-		return nil, fmt.Errorf("%s: votes have %d columns, the model has %d LFs", path, src.Cols, m.LFs())
+		return nil, fmt.Errorf("%s: votes have %d columns, the model has %d LFs", src.Name, src.Cols, m.LFs())
 	}
 	return src, nil
 }

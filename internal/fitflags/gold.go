@@ -19,7 +19,7 @@ func ReadGold(path string, conv votesio.Convention, cols int) (votesio.Matrix, e
 		if cols > 1 {
 			want = fmt.Sprintf("%d columns, the gold label of each of the %d tasks per row", cols, cols)
 		}
-		return y, fmt.Errorf("%s: gold labels are a %d x %d matrix (rows x columns), want %s", path, y.Rows, y.Cols, want)
+		return y, fmt.Errorf("%s: gold labels are a %d x %d matrix (rows x columns), want %s", votesio.InputName(path), y.Rows, y.Cols, want)
 	}
 	return y, nil
 }
@@ -27,5 +27,5 @@ func ReadGold(path string, conv votesio.Convention, cols int) (votesio.Matrix, e
 // GoldRowsError is the error for gold labels at path that do not match
 // the rows of votes in votesPath: labels labels for rows rows.
 func GoldRowsError(path string, labels int, votesPath string, rows int64) error {
-	return fmt.Errorf("%s has %d labels for the %d rows of votes in %s; give one gold label per row", path, labels, rows, votesPath)
+	return fmt.Errorf("%s has %d labels for the %d rows of votes in %s; give one gold label per row", votesio.InputName(path), labels, rows, votesio.InputName(votesPath))
 }
