@@ -129,6 +129,8 @@ func InputName(path string) string {
 
 // Open opens path (.npy, or .csv with an optional header line) for
 // streaming with the given convention; path Stdin reads standard input.
+// A path named neither .npy nor .csv (votes.txt, /dev/stdin) is read as
+// .npy when it starts with the .npy magic bytes and as CSV otherwise.
 func Open(path string, conv Convention) (*Source, error) {
 	if err := conv.validate(); err != nil {
 		return nil, err
@@ -141,7 +143,8 @@ func Open(path string, conv Convention) (*Source, error) {
 		return nil, err
 	}
 	var s *Source
-	if strings.EqualFold(filepath.Ext(path), ".csv") {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".csv" {
 		s, err = NewSource(f, path, conv)
 	} else {
 		size := int64(-1)
@@ -149,7 +152,11 @@ func Open(path string, conv Convention) (*Source, error) {
 		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
 			size, ra = st.Size(), f
 		}
-		s, err = newNpySource(bufio.NewReaderSize(f, readerBytes), ra, path, conv, size)
+		if ext == ".npy" {
+			s, err = newNpySource(bufio.NewReaderSize(f, readerBytes), ra, path, conv, size)
+		} else { // votes.txt, /dev/stdin, a FIFO: told apart by content
+			s, err = openSniffed(f, ra, path, conv, size)
+		}
 	}
 	if err != nil {
 		f.Close()
@@ -172,11 +179,17 @@ func NewSource(r io.Reader, name string, conv Convention) (*Source, error) {
 // openReader streams votes from r, a .npy stream when it starts with the
 // .npy magic bytes and CSV otherwise; closing the source leaves r open.
 func openReader(r io.Reader, name string, conv Convention) (*Source, error) {
+	return openSniffed(r, nil, name, conv, -1)
+}
+
+// openSniffed is openReader for a file that may be regular (ra and size
+// set, as for newNpySource).
+func openSniffed(r io.Reader, ra io.ReaderAt, name string, conv Convention, size int64) (*Source, error) {
 	br := bufio.NewReaderSize(r, readerBytes)
 	head, err := br.Peek(len(npyMagic))
 	switch {
 	case string(head) == npyMagic:
-		return newNpySource(br, nil, name, conv, -1)
+		return newNpySource(br, ra, name, conv, size)
 	case len(head) == 0 && err == io.EOF:
 		return nil, fmt.Errorf("%s is empty: no .npy or CSV data came", name)
 	case len(head) == 0:

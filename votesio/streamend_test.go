@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -52,5 +55,47 @@ func TestStdinEmptyOrUnreadable(t *testing.T) {
 	bad := errors.New("bad file descriptor")
 	if _, err := openReader(iotest.ErrReader(bad), "standard input", Convention{}); !errors.Is(err, bad) {
 		t.Errorf("unreadable: %v, want the read error", err)
+	}
+}
+
+// A path named neither .npy nor .csv is read by its content: votes.txt
+// with CSV in it was taken for a broken .npy ("bad magic"), and so was
+// --votes /dev/stdin with CSV piped in.
+func TestOpenSniffsOtherNames(t *testing.T) {
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "votes.txt")
+	if err := os.WriteFile(csvPath, []byte("1,0,-1\n-1,1,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	npyPath := filepath.Join(dir, "votes.bin")
+	sink, err := Create(filepath.Join(dir, "v.npy"), 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sink.Write([]float64{1, 0, -1, -1, 1, 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sink.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "v.npy"), npyPath); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{csvPath, npyPath} {
+		got, err := ReadAll(path, Convention{})
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if got.Rows != 2 || got.Cols != 3 || !slices.Equal(got.Data, []int8{1, 0, -1, -1, 1, 1}) {
+			t.Errorf("%s: read %+v", path, got)
+		}
+	}
+	// A .npy name keeps its strict check: CSV in it is not a .npy file.
+	bad := filepath.Join(dir, "votes.npy")
+	if err := os.WriteFile(bad, []byte("1,0,-1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadAll(bad, Convention{}); err == nil || !strings.Contains(err.Error(), "not a .npy file") {
+		t.Errorf("CSV named .npy: error %v", err)
 	}
 }
