@@ -188,7 +188,12 @@ func countRows(k Kernel, dst Counts, votes []int8, m int) {
 	for r0 := 0; r0 < n; r0 += blockRows {
 		r1 := min(r0+blockRows, n)
 		nw := packBlock(packed, votes[r0*m:r1*m], m, words)
+		// The next block's votes are asked for a slice per LF while the
+		// pairs are counted, so packing it finds them in cache.
+		next := votes[r1*m : min(r1+blockRows, n)*m]
+		slice := (len(next) + m - 1) / m
 		for i := 0; i < m; i++ {
+			prefetch(next[min(i*slice, len(next)):min((i+1)*slice, len(next))])
 			x := packed[i*stride : (i+1)*stride]
 			dst.Pos[i] += k.popcount(x[:nw])
 			dst.Neg[i] += k.popcount(x[words : words+nw])

@@ -4,6 +4,7 @@ package cpu
 
 import (
 	"math/rand/v2"
+	"slices"
 	"syscall"
 	"testing"
 	"unsafe"
@@ -69,5 +70,29 @@ func TestPackBlockStaysInBounds(t *testing.T) {
 				t.Fatalf("m=%d: LF %d packed counts differ from the votes", m, i)
 			}
 		}
+	}
+}
+
+// Count, which asks for the next block's votes while it counts the pairs
+// of one, reads and asks for nothing past the votes: votes that end at a
+// guard page, over several blocks and a partial last one, count as the
+// reference does.
+func TestCountStaysInBounds(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	for _, sz := range []struct{ n, m int }{{2*blockRows + 37, 50}, {blockRows + 1, 3}, {blockRows, 7}} {
+		raw := guardedBytes(t, sz.n*sz.m)
+		votes := unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(raw))), len(raw))
+		copy(votes, randomVotes(r, sz.n, sz.m, 0.3))
+		want := NewCounts(sz.m)
+		CountReference(want, votes, sz.m)
+		got := NewCounts(sz.m)
+		countRows(best, got, votes, sz.m)
+		if !slices.Equal(got.Pos, want.Pos) || !slices.Equal(got.Neg, want.Neg) || !slices.Equal(got.Pairs, want.Pairs) {
+			t.Errorf("n=%d m=%d: counts of guarded votes differ from the reference", sz.n, sz.m)
+		}
+	}
+	for n := 0; n <= 130; n++ {
+		raw := guardedBytes(t, n)
+		prefetch(unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(raw))), n))
 	}
 }
