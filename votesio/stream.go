@@ -105,9 +105,10 @@ type Source struct {
 	Name string
 	Cols int
 	// Rows is the number of rows, or -1 when unknown before the end (CSV).
-	Rows int
-	conv Convention
-	row  int // rows read so far
+	Rows  int
+	conv  Convention
+	row   int  // rows read so far
+	ended bool // the data ended (io.EOF): Next reads no more
 	// read fills dst with up to len(dst)/Cols rows of votes; a value that
 	// the convention rejects is a *ValueError.
 	read func(dst []int8) (rows int, err error)
@@ -246,13 +247,21 @@ func (s *Source) Next(dst []int8) (int, error) {
 	if want == 0 {
 		return 0, fmt.Errorf("%s: buffer of %d values holds no row of %d", s.Name, len(dst), s.Cols)
 	}
+	if s.ended {
+		return 0, io.EOF
+	}
 	n, err := s.read(dst[:want*s.Cols])
 	s.row += n
 	if n == 0 && err == nil {
 		err = io.EOF
 	}
-	if errors.Is(err, io.EOF) && n > 0 {
-		err = nil
+	if errors.Is(err, io.EOF) {
+		// The end is remembered: a terminal's Ctrl-D ends one read only,
+		// and reading on would wait for a second one.
+		s.ended = true
+		if n > 0 {
+			err = nil
+		}
 	}
 	return n, err
 }

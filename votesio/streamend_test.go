@@ -99,3 +99,45 @@ func TestOpenSniffsOtherNames(t *testing.T) {
 		t.Errorf("CSV named .npy: error %v", err)
 	}
 }
+
+// eofOnce is a terminal: its Ctrl-D ends one read, and the reads after it
+// wait for (here: return) more input.
+type eofOnce struct{ parts []string }
+
+func (r *eofOnce) Read(p []byte) (int, error) {
+	if len(r.parts) == 0 {
+		return 0, io.EOF
+	}
+	part := r.parts[0]
+	r.parts = r.parts[1:]
+	if part == "" {
+		return 0, io.EOF
+	}
+	return copy(p, part), nil
+}
+
+// The end of the data is remembered: after a terminal's Ctrl-D the source
+// read on, and waited for a second Ctrl-D (or took what came after it).
+func TestSourceEndIsSticky(t *testing.T) {
+	for _, first := range []string{"1,0,-1\n", "1,0,-1\n-1,1,1\n"} {
+		src, err := openReader(&eofOnce{parts: []string{first, "", "1,1,1\n"}}, "standard input", Convention{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := 0
+		buf := make([]int8, 3*100)
+		for {
+			n, err := src.Next(buf)
+			rows += n
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if want := strings.Count(first, "\n"); rows != want {
+			t.Errorf("%q then Ctrl-D: read %d rows, want %d", first, rows, want)
+		}
+	}
+}

@@ -7,11 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/squid-ws/squid/analysis"
 	"github.com/squid-ws/squid/internal/fitflags"
+	"github.com/squid-ws/squid/internal/progress"
 	"github.com/squid-ws/squid/labelmodel"
 	"github.com/squid-ws/squid/votesio"
 )
@@ -22,7 +24,9 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-func required(fs *flag.FlagSet, names ...string) error {
+// required checks that the named flags were given, and how standard
+// input is used (stdinOnce).
+func required(fs *flag.FlagSet, stderr io.Writer, names ...string) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	for _, n := range names {
@@ -30,13 +34,14 @@ func required(fs *flag.FlagSet, names ...string) error {
 			return fmt.Errorf("%s: %s is required (see squid %s -h)", cmdName(fs), flagName(n), cmdName(fs))
 		}
 	}
-	return stdinOnce(fs)
+	return stdinOnce(fs, stderr)
 }
 
 // stdinOnce checks the inputs given as - (standard input): only vote and
 // label files are read from it, and only one of them, since it can be
-// read once.
-func stdinOnce(fs *flag.FlagSet) error {
+// read once. A terminal on standard input gets a hint on stderr: the
+// command waits for rows typed there.
+func stdinOnce(fs *flag.FlagSet, stderr io.Writer) error {
 	var readers []string
 	var err error
 	fs.Visit(func(f *flag.Flag) {
@@ -52,6 +57,10 @@ func stdinOnce(fs *flag.FlagSet) error {
 	})
 	if err == nil && len(readers) > 1 {
 		err = fmt.Errorf("%s: %s both read standard input (-), which can be read only once", cmdName(fs), strings.Join(readers, " and "))
+	}
+	if err == nil && len(readers) == 1 && progress.IsTerminal(os.Stdin) {
+		// Not an error (a few CSV rows may be typed), but never a silent wait.
+		fmt.Fprintf(stderr, "squid %s: %s - reads the terminal: type CSV rows and end with Ctrl-D, or pipe a file in (< L.npy)\n", cmdName(fs), readers[0])
 	}
 	return err
 }
@@ -76,7 +85,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if err := required(fs, "votes", "o"); err != nil {
+	if err := required(fs, stderr, "votes", "o"); err != nil {
 		return err
 	}
 	conv, err := in.Convention()
@@ -171,7 +180,7 @@ func cmdPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if err := required(fs, "model", "votes", "o"); err != nil {
+	if err := required(fs, stderr, "model", "votes", "o"); err != nil {
 		return err
 	}
 	o, err := checkOutput(*out, stdout, *modelPath, *votesPath)
@@ -248,7 +257,7 @@ func cmdAccuracies(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if err := required(fs, "model"); err != nil {
+	if err := required(fs, stderr, "model"); err != nil {
 		return err
 	}
 	model, err := fitflags.ReadModel(*modelPath)
@@ -286,7 +295,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if err := required(fs, "votes"); err != nil {
+	if err := required(fs, stderr, "votes"); err != nil {
 		return err
 	}
 	var model *fitflags.Model

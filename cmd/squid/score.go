@@ -38,7 +38,7 @@ func cmdScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if err := required(fs, "model", "votes", "dev-labels"); err != nil {
+	if err := required(fs, stderr, "model", "votes", "dev-labels"); err != nil {
 		return err
 	}
 	model, err := fitflags.ReadModel(*modelPath)
