@@ -33,7 +33,7 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	}
 	slave, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR, 0)
 	if err != nil {
-		t.Fatal(err)
+		t.Skipf("no /dev/pts here: %v", err)
 	}
 	t.Cleanup(func() { slave.Close() })
 	return master, slave
