@@ -53,36 +53,47 @@ func state(t *testing.T, l *Loss) []byte {
 // statistics, the buffer, its position and the model bit-identical (old
 // code kept the rows pushed before the failing refit).
 func TestFailedRefitChangesNothing(t *testing.T) {
+	loss, forward, good, silent := failingRefit(t)
+	if err := forward(good); err != nil {
+		t.Fatal(err)
+	}
+	before := state(t, loss)
+	if err := forward(silent); err == nil || !strings.Contains(err.Error(), "refitting") {
+		t.Fatalf("error %v, want a refit failure", err)
+	}
+	if !bytes.Equal(state(t, loss), before) {
+		t.Error("a failed Forward changed the statistics, buffer, position or model")
+	}
+	if err := forward(good); err != nil {
+		t.Fatalf("the loss is unusable after a failed Forward: %v", err)
+	}
+}
+
+// failingRefit returns a loss of 5 LFs with a dependency, a buffer of 4
+// rows and a refit every 2, a Forward of votes into it, 6 good rows and 6
+// silent ones: LFs 2 to 4 abstain, so once the buffer holds only these
+// rows the dependent clique has no LF of non-zero accuracy to be
+// estimated from, and the refit fails.
+func failingRefit(t *testing.T) (loss *Loss, forward func(votes []int8) error, good, silent []int8) {
+	t.Helper()
 	cfg := Config{Spec: labelmodel.Spec{M: 5, LFEdges: [][2]int{{0, 1}}}, Fit: labelmodel.Options{ExactDependencies: true},
 		BufferCapacity: 4, UpdateFrequency: 2, WarmUp: 1}
 	loss, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	good := []int8{1, 1, 1, 1, -1, -1, -1, -1, 1, -1, 1, 1, 1, -1, 1, -1, -1, -1, -1, 1, 1, -1, 1, 1, 1, 1, 1, 1, -1, 1}
-	if _, err := loss.Forward(tensor.New(tensor.WithShape(6), tensor.WithBacking(make([]float64, 6))),
-		tensor.New(tensor.WithShape(6, 5), tensor.WithBacking(good))); err != nil {
-		t.Fatal(err)
+	forward = func(votes []int8) error {
+		n := len(votes) / 5
+		_, err := loss.Forward(tensor.New(tensor.WithShape(n), tensor.WithBacking(make([]float64, n))),
+			tensor.New(tensor.WithShape(n, 5), tensor.WithBacking(append([]int8{}, votes...))))
+		return err
 	}
-	before := state(t, loss)
-	// LFs 2 to 4 abstain: once the buffer holds only these rows, the
-	// dependent clique has no LF of non-zero accuracy to be estimated from.
-	silent := make([]int8, 6*5)
+	good = []int8{1, 1, 1, 1, -1, -1, -1, -1, 1, -1, 1, 1, 1, -1, 1, -1, -1, -1, -1, 1, 1, -1, 1, 1, 1, 1, 1, 1, -1, 1}
+	silent = make([]int8, 6*5)
 	for r := 0; r < 6; r++ {
 		silent[r*5], silent[r*5+1] = 1, 1
 	}
-	_, err = loss.Forward(tensor.New(tensor.WithShape(6), tensor.WithBacking(make([]float64, 6))),
-		tensor.New(tensor.WithShape(6, 5), tensor.WithBacking(silent)))
-	if err == nil || !strings.Contains(err.Error(), "refitting") {
-		t.Fatalf("error %v, want a refit failure", err)
-	}
-	if !bytes.Equal(state(t, loss), before) {
-		t.Error("a failed Forward changed the statistics, buffer, position or model")
-	}
-	if _, err := loss.Forward(tensor.New(tensor.WithShape(6), tensor.WithBacking(make([]float64, 6))),
-		tensor.New(tensor.WithShape(6, 5), tensor.WithBacking(good))); err != nil {
-		t.Fatalf("the loss is unusable after a failed Forward: %v", err)
-	}
+	return loss, forward, good, silent
 }
 
 // A checkpoint of a few bytes that declares a huge buffer is rejected
@@ -160,28 +171,12 @@ func TestAtomicUndoesPushAndForward(t *testing.T) {
 // Atomic's undo then undoes only the rows before it (undoing them twice
 // would uncount rows of a buffer that was not full).
 func TestAtomicAfterFailedRefit(t *testing.T) {
-	cfg := Config{Spec: labelmodel.Spec{M: 5, LFEdges: [][2]int{{0, 1}}}, Fit: labelmodel.Options{ExactDependencies: true},
-		BufferCapacity: 4, UpdateFrequency: 2, WarmUp: 1}
-	loss, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	good := []int8{1, 1, 1, 1, -1, -1, -1, -1, 1, -1, 1, 1, 1, -1, 1, -1, -1, -1, -1, 1, 1, -1, 1, 1, 1, 1, 1, 1, -1, 1}
-	forward := func(votes []int8) error {
-		n := len(votes) / 5
-		_, err := loss.Forward(tensor.New(tensor.WithShape(n), tensor.WithBacking(make([]float64, n))),
-			tensor.New(tensor.WithShape(n, 5), tensor.WithBacking(append([]int8{}, votes...))))
-		return err
-	}
+	loss, forward, good, silent := failingRefit(t)
 	if err := forward(good[:10]); err != nil { // 2 of 4 slots
 		t.Fatal(err)
 	}
 	before := state(t, loss)
-	silent := make([]int8, 6*5) // LFs 2 to 4 abstain: the refit fails (TestFailedRefitChangesNothing)
-	for r := 0; r < 6; r++ {
-		silent[r*5], silent[r*5+1] = 1, 1
-	}
-	err = loss.Atomic(func() error { return forward(silent) })
+	err := loss.Atomic(func() error { return forward(silent) })
 	if err == nil || !strings.Contains(err.Error(), "refitting") || strings.Contains(err.Error(), "restoring") {
 		t.Fatalf("error %v, want a refit failure", err)
 	}

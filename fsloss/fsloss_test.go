@@ -109,31 +109,7 @@ func TestCheckpointIsBitIdentical(t *testing.T) {
 		x, w := batchOf(d, from, from+50)
 		a.Forward(x, w)
 	}
-	snap, err := a.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b Loss
-	if err := b.UnmarshalBinary(snap); err != nil {
-		t.Fatal(err)
-	}
-	for from := 1000; from < 2000; from += 50 {
-		x, w := batchOf(d, from, from+50)
-		ra, _ := a.Forward(x, w)
-		rb, err := b.Forward(x, w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ga, gb := ra.Grad.Data().([]float64), rb.Grad.Data().([]float64)
-		if ra.Loss != rb.Loss {
-			t.Fatalf("rows %d: loss %v after restore, %v without", from, rb.Loss, ra.Loss)
-		}
-		for i := range ga {
-			if ga[i] != gb[i] {
-				t.Fatalf("rows %d: gradient differs after restore", from)
-			}
-		}
-	}
+	snap := continuesAfterRestore(t, a, d, 1000, 2000, 50)
 	for name, bad := range map[string]string{
 		"version": strings.Replace(string(snap), `"version":1`, `"version":7`, 1),
 		"index":   strings.Replace(string(snap), `"index":0`, `"index":999`, 1),
@@ -392,4 +368,37 @@ func TestMulticlassCheckpointIsBitIdentical(t *testing.T) {
 	if err := binary.UnmarshalBinary(snap); err == nil {
 		t.Error("a multiclass checkpoint restored into a binary loss")
 	}
+}
+
+// continuesAfterRestore checkpoints a, restores the checkpoint into a new
+// loss, and feeds both the rows from to to of d in batches of step: their
+// losses and gradients must agree bit for bit. It returns the checkpoint.
+func continuesAfterRestore(t *testing.T, a *Loss, d synth.Data, from, to, step int) []byte {
+	t.Helper()
+	snap, err := a.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b Loss
+	if err := b.UnmarshalBinary(snap); err != nil {
+		t.Fatal(err)
+	}
+	for ; from < to; from += step {
+		x, w := batchOf(d, from, from+step)
+		ra, _ := a.Forward(x, w)
+		rb, err := b.Forward(x, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ra.Loss != rb.Loss {
+			t.Fatalf("rows %d: loss %v after restore, %v without", from, rb.Loss, ra.Loss)
+		}
+		ga, gb := ra.Grad.Data().([]float64), rb.Grad.Data().([]float64)
+		for i := range ga {
+			if ga[i] != gb[i] {
+				t.Fatalf("rows %d: gradient differs after restore", from)
+			}
+		}
+	}
+	return snap
 }

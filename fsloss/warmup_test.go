@@ -180,20 +180,5 @@ func TestCheckpointDuringWarmUp(t *testing.T) {
 	a, _ := New(Config{Spec: labelmodel.Spec{M: 5}, BufferCapacity: 200, UpdateFrequency: 10, WarmUp: 150})
 	x, w := batchOf(d, 0, 100)
 	a.Forward(x, w)
-	snap, err := a.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b Loss
-	if err := b.UnmarshalBinary(snap); err != nil {
-		t.Fatal(err)
-	}
-	for from := 100; from < 300; from += 25 {
-		x, w := batchOf(d, from, from+25)
-		ra, _ := a.Forward(x, w)
-		rb, err := b.Forward(x, w)
-		if err != nil || ra.Loss != rb.Loss {
-			t.Fatalf("rows %d: loss %v after restore, %v without (%v)", from, rb.Loss, ra.Loss, err)
-		}
-	}
+	continuesAfterRestore(t, a, d, 100, 300, 25)
 }
