@@ -146,7 +146,7 @@ func Open(path string, conv Convention) (*Source, error) {
 	var s *Source
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext == ".csv" {
-		s, err = NewSource(f, path, conv)
+		s, err = newCSVSource(f, path, conv)
 	} else {
 		size := int64(-1)
 		var ra io.ReaderAt // a regular file is read in parallel parts

@@ -65,8 +65,9 @@ func (e *DuplicateKeyError) Error() string {
 }
 
 // CheckDuplicateKeys reports the first key given twice in one object of
-// the JSON text b (regardless of case), as a *DuplicateKeyError. Malformed JSON is left to the
-// decoder: CheckDuplicateKeys returns nil at the first syntax error.
+// the JSON text b (regardless of case), as a *DuplicateKeyError.
+// Malformed JSON is left to the decoder: CheckDuplicateKeys returns nil at
+// the first syntax error.
 func CheckDuplicateKeys(b []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	type frame struct {
@@ -112,14 +113,15 @@ func CheckDuplicateKeys(b []byte) error {
 			top := stack[len(stack)-1]
 			if top.keys != nil && top.expect {
 				if key, ok := tok.(string); ok {
-					if first, seen := top.keys[fold(key)]; seen {
+					folded := fold(key)
+					if first, seen := top.keys[folded]; seen {
 						dup := &DuplicateKeyError{Key: key, Path: top.path, Line: lineAt(b, dec.InputOffset())}
 						if first != key {
 							dup.First = first
 						}
 						return dup
 					}
-					top.keys[fold(key)] = key
+					top.keys[folded] = key
 					top.expect = false
 					lastKey = key
 					continue
