@@ -51,8 +51,7 @@ func newCountShape(rows, m int, mma bool) countShape {
 		// accumulators).
 		T := int64(blocks(int64(m), kernels.MMALFs))
 		units := T * T
-		per := (int64(rows)*units/mmaBlocksTarget + kernels.MMARows - 1) / kernels.MMARows * kernels.MMARows
-		per = max(per, kernels.MMARows, (int64(rows)+65534)/65535)
+		per := max(int64(rows)*units/mmaBlocksTarget, kernels.MMARows, (int64(rows)+65534)/65535)
 		per = (per + kernels.MMARows - 1) / kernels.MMARows * kernels.MMARows
 		s.mma, s.mmaRows = true, per
 		s.mmaGrid = dim3{int(units), blocks(int64(rows), per), 1}
